@@ -1,0 +1,172 @@
+"""DynamoDB Streams: ListStreams, DescribeStream, GetShardIterator, GetRecords."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..backend import reading
+from ..backend.shards import Shard, StreamRecord
+from ..backend.streams import Stream
+from ..backend.world import RegionWorld
+from ..errors import ResourceNotFoundException, ValidationException
+from .router import Params, Result, handles
+
+_SERVICE = "dynamodbstreams"
+
+
+def check_stream_arn(arn: str) -> None:
+    """A stream ARN must look like ``arn:<partition>:dynamodb:<region>:<account>:table/<t>/stream/<label>``."""
+    parts = arn.split(":", 5)
+    if (
+        len(parts) != 6
+        or parts[0] != "arn"
+        or parts[2] != "dynamodb"
+        or not parts[4].isdigit()
+        or "/stream/" not in parts[5]
+        or not parts[5].startswith("table/")
+    ):
+        raise ValidationException(f"Invalid StreamArn: {arn}")
+
+
+def render_shard(shard: Shard) -> dict[str, Any]:
+    sequence_range: dict[str, str] = {"StartingSequenceNumber": str(shard.starting_sequence)}
+    if shard.ending_sequence is not None:
+        sequence_range["EndingSequenceNumber"] = str(shard.ending_sequence)
+    rendered: dict[str, Any] = {"ShardId": shard.shard_id, "SequenceNumberRange": sequence_range}
+    if shard.parent_id is not None:
+        rendered["ParentShardId"] = shard.parent_id
+    return rendered
+
+
+def render_record(record: StreamRecord, region: str, view_type: str) -> dict[str, Any]:
+    """A record as GetRecords returns it (spec, "Stream records")."""
+    data: dict[str, Any] = {
+        "ApproximateCreationDateTime": record.created_ms // 1000,
+        "Keys": record.keys,
+    }
+    if record.new_image is not None:
+        data["NewImage"] = record.new_image
+    if record.old_image is not None:
+        data["OldImage"] = record.old_image
+    data["SequenceNumber"] = str(record.sequence_number)
+    data["SizeBytes"] = record.size_bytes
+    data["StreamViewType"] = view_type
+    rendered: dict[str, Any] = {
+        "eventID": record.event_id,
+        "eventName": record.event_name,
+        "eventVersion": "1.1",
+        "eventSource": "aws:dynamodb",
+        "awsRegion": region,
+        "dynamodb": data,
+    }
+    if record.by_ttl:
+        rendered["userIdentity"] = {"Type": "Service", "PrincipalId": "dynamodb.amazonaws.com"}
+    return rendered
+
+
+@handles(_SERVICE, "ListStreams")
+def list_streams(world: RegionWorld, params: Params) -> Result:
+    table_name = params.get("TableName")
+    streams = list(world.streams.values())
+    if table_name is not None:
+        streams = [stream for stream in streams if stream.table_name == table_name]
+        if not streams and table_name not in world.tables:
+            raise ResourceNotFoundException(
+                f"Requested resource not found: Table: {table_name} not found"
+            )
+    start = params.get("ExclusiveStartStreamArn")
+    if start is not None:
+        check_stream_arn(start)
+        arns = [stream.arn for stream in streams]
+        streams = streams[arns.index(start) + 1 :] if start in arns else []
+    limit = params.get("Limit") or 100
+    result: Result = {
+        "Streams": [
+            {"StreamArn": s.arn, "TableName": s.table_name, "StreamLabel": s.label}
+            for s in streams[:limit]
+        ]
+    }
+    if len(streams) > limit:
+        result["LastEvaluatedStreamArn"] = streams[limit - 1].arn
+    return result
+
+
+def _shards_after(stream: Stream, shards: list[Shard], start: str | None) -> list[Shard]:
+    if start is None:
+        return shards
+    ids = [shard.shard_id for shard in shards]
+    if start in ids:
+        return shards[ids.index(start) + 1 :]
+    # The start shard may have expired meanwhile: shard ids sort by creation time.
+    return [shard for shard in shards if shard.shard_id > start]
+
+
+@handles(_SERVICE, "DescribeStream")
+def describe_stream(world: RegionWorld, params: Params) -> Result:
+    arn = params["StreamArn"]
+    check_stream_arn(arn)
+    stream = world.stream(arn)
+    shards = list(stream.lineage_order())
+    shard_filter = params.get("ShardFilter")
+    if shard_filter is not None:
+        parent = shard_filter.get("ShardId")
+        if shard_filter.get("Type") != "CHILD_SHARDS" or parent is None:
+            raise ValidationException(
+                "ShardFilter must have Type CHILD_SHARDS and the ShardId of the parent shard"
+            )
+        shards = [shard for shard in shards if shard.parent_id == parent]
+    shards = _shards_after(stream, shards, params.get("ExclusiveStartShardId"))
+    limit = params.get("Limit") or 100
+    if limit > 100:
+        raise ValidationException(
+            "1 validation error detected: Value '"
+            f"{limit}' at 'limit' failed to satisfy constraint: Member must have value less "
+            "than or equal to 100"
+        )
+    description: dict[str, Any] = {
+        "StreamArn": stream.arn,
+        "StreamLabel": stream.label,
+        "StreamStatus": stream.status(world.now_ms()),
+        "StreamViewType": stream.view_type,
+        "CreationRequestDateTime": stream.created_ms / 1000,
+        "TableName": stream.table_name,
+        "KeySchema": [{"AttributeName": n, "KeyType": k} for n, k in stream.key_schema],
+        "Shards": [render_shard(shard) for shard in shards[:limit]],
+    }
+    if len(shards) > limit:
+        description["LastEvaluatedShardId"] = shards[limit - 1].shard_id
+    return {"StreamDescription": description}
+
+
+@handles(_SERVICE, "GetShardIterator")
+def get_shard_iterator(world: RegionWorld, params: Params) -> Result:
+    arn = params["StreamArn"]
+    check_stream_arn(arn)
+    iterator = reading.get_shard_iterator(
+        world,
+        arn,
+        params["ShardId"],
+        params["ShardIteratorType"],
+        params.get("SequenceNumber"),
+    )
+    return {"ShardIterator": iterator}
+
+
+@handles(_SERVICE, "GetRecords")
+def get_records(world: RegionWorld, params: Params) -> Result:
+    limit = params.get("Limit")
+    if limit is None:
+        limit = 1000
+    elif not 1 <= limit <= 1000:
+        bound = "greater than or equal to 1" if limit < 1 else "less than or equal to 1000"
+        raise ValidationException(
+            f"1 validation error detected: Value '{limit}' at 'limit' failed to satisfy "
+            f"constraint: Member must have value {bound}"
+        )
+    page = reading.get_records(world, params["ShardIterator"], limit)
+    region = world.region
+    view_type = page.view_type
+    result: Result = {"Records": [render_record(r, region, view_type) for r in page.records]}
+    if page.next_iterator is not None:
+        result["NextShardIterator"] = page.next_iterator
+    return result

@@ -1,0 +1,137 @@
+"""Reading a stream: shard iterators, GetRecords, and the readers-per-shard throttle."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..errors import (
+    ExpiredIteratorException,
+    LimitExceededException,
+    ResourceNotFoundException,
+    TrimmedDataAccessException,
+    ValidationException,
+)
+from .iterators import InvalidIterator, IteratorPosition, decode_iterator, encode_iterator
+from .shards import Shard, StreamRecord
+from .streams import Stream
+
+if TYPE_CHECKING:
+    from .world import RegionWorld
+
+#: GetRecords returns at most about 1 MB (spec, "Reading").
+MAX_READ_BYTES = 1024 * 1024
+
+ITERATOR_TYPES = ("TRIM_HORIZON", "LATEST", "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER")
+
+
+@dataclass(slots=True)
+class Page:
+    records: list[StreamRecord]
+    next_iterator: str | None
+    view_type: str
+
+
+def find_shard(stream: Stream, shard_id: str) -> Shard:
+    shard = stream.shards.get(shard_id)
+    if shard is None:
+        raise ResourceNotFoundException(
+            f"Requested resource not found: Shard does not exist: {shard_id}"
+        )
+    return shard
+
+
+def _parse_sequence(text: str) -> int:
+    if not text.isdigit() or not 21 <= len(text) <= 40:
+        raise ValidationException(f"Invalid SequenceNumber: {text}")
+    return int(text)
+
+
+def get_shard_iterator(
+    world: RegionWorld,
+    stream_arn: str,
+    shard_id: str,
+    iterator_type: str,
+    sequence_number: str | None,
+) -> str:
+    """Issue an iterator: a new reader, positioned as ``iterator_type`` says."""
+    now = world.touch()
+    needs_sequence = iterator_type in ("AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER")
+    if needs_sequence and sequence_number is None:
+        raise ValidationException(
+            f"Must specify a SequenceNumber with ShardIteratorType {iterator_type}"
+        )
+    if not needs_sequence and sequence_number is not None:
+        raise ValidationException(
+            f"Must not specify a SequenceNumber with ShardIteratorType {iterator_type}"
+        )
+    stream = world.stream(stream_arn)
+    shard = find_shard(stream, shard_id)
+    if iterator_type == "TRIM_HORIZON":
+        position = max(shard.starting_sequence, shard.trimmed_through + 1)
+    elif iterator_type == "LATEST":
+        ending = shard.ending_sequence
+        position = world.next_sequence() if ending is None else ending + 1
+    else:
+        assert sequence_number is not None
+        sequence = _parse_sequence(sequence_number)
+        ending = shard.ending_sequence
+        if sequence < shard.starting_sequence or (ending is not None and sequence > ending):
+            raise ValidationException(
+                f"Invalid SequenceNumber {sequence_number} for shard {shard_id}: it is not "
+                f"in the shard's range"
+            )
+        if sequence <= shard.trimmed_through:
+            raise TrimmedDataAccessException("The data you are trying to access has been trimmed.")
+        position = sequence if iterator_type == "AT_SEQUENCE_NUMBER" else sequence + 1
+    where = IteratorPosition(stream.arn, shard.shard_id, position, now, world.new_reader_id())
+    return encode_iterator(where)
+
+
+def _check_throttle(world: RegionWorld, shard: Shard, reader_id: int, now: int) -> None:
+    limit = world.settings.max_readers_per_shard
+    if limit is None:
+        return
+    readers = shard.readers
+    if reader_id in readers:
+        return
+    if len(readers) >= limit:
+        idle = world.settings.reader_idle_ms
+        for other, last in list(readers.items()):
+            if last + idle <= now:
+                del readers[other]
+    if len(readers) >= limit:
+        raise LimitExceededException(
+            "Too many operations for a given subscriber. "
+            f"Shard {shard.shard_id} already has {len(readers)} active readers "
+            f"(max_readers_per_shard={limit}); a reader counts until it has been idle for "
+            "reader_idle on the mock's clock. Pass max_readers_per_shard=None to "
+            "mock_streams() to turn the throttle off."
+        )
+
+
+def get_records(world: RegionWorld, iterator: str, limit: int) -> Page:
+    """Read from the iterator's position; return the records and the next iterator."""
+    now = world.touch()
+    try:
+        where = decode_iterator(iterator)
+    except InvalidIterator:
+        raise ValidationException("Invalid ShardIterator") from None
+    stream = world.stream(where.stream_arn)
+    shard = find_shard(stream, where.shard_id)
+    if now - where.issued_ms >= world.settings.iterator_ttl_ms:
+        raise ExpiredIteratorException("The provided iterator exceeds the maximum age allowed.")
+    if where.position <= shard.trimmed_through:
+        raise TrimmedDataAccessException("The data you are trying to access has been trimmed.")
+    _check_throttle(world, shard, where.reader_id, now)
+
+    records = shard.read(where.position, limit, MAX_READ_BYTES)
+    position = records[-1].sequence_number + 1 if records else where.position
+    if not shard.is_open and not shard.has_records_from(position):
+        # A reader that reaches the end of a closed shard is released at once.
+        shard.readers.pop(where.reader_id, None)
+        return Page(records, None, stream.view_type)
+    if world.settings.max_readers_per_shard is not None:
+        shard.readers[where.reader_id] = now
+    next_where = IteratorPosition(stream.arn, shard.shard_id, position, now, where.reader_id)
+    return Page(records, encode_iterator(next_where), stream.view_type)

@@ -1,0 +1,257 @@
+"""Tables: definitions, item storage and the single write funnel that feeds the stream."""
+
+from __future__ import annotations
+
+import hashlib
+from bisect import bisect_left, insort
+from collections.abc import Hashable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import ValidationException
+from . import values
+from .shards import Item
+from .streams import Stream
+
+KeyTuple = tuple[Hashable, Hashable]
+
+INSERT, MODIFY, REMOVE = "INSERT", "MODIFY", "REMOVE"
+
+
+@dataclass(frozen=True, slots=True)
+class KeySchema:
+    hash_name: str
+    hash_type: str
+    range_name: str | None = None
+    range_type: str | None = None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        if self.range_name is None:
+            return (self.hash_name,)
+        return (self.hash_name, self.range_name)
+
+    def elements(self) -> tuple[tuple[str, str], ...]:
+        """(name, key type) pairs in AWS's order: HASH first, then RANGE."""
+        if self.range_name is None:
+            return ((self.hash_name, "HASH"),)
+        return ((self.hash_name, "HASH"), (self.range_name, "RANGE"))
+
+
+@dataclass(frozen=True, slots=True)
+class IndexDefinition:
+    name: str
+    kind: str  # "LOCAL" or "GLOBAL"
+    key_schema: KeySchema
+    projection_type: str
+    non_key_attributes: tuple[str, ...] = ()
+    read_capacity: int | None = None
+    write_capacity: int | None = None
+
+
+def partition_hash(value: dict[str, Any]) -> int:
+    """A stable 128-bit hash of a partition key value (never Python's ``hash()``)."""
+    (kind, raw), = value.items()
+    data = raw.encode() if kind != "N" else values.normalize_number(raw).encode()
+    return int.from_bytes(hashlib.md5(data, usedforsecurity=False).digest(), "big")
+
+
+@dataclass(slots=True, eq=False)
+class Table:
+    name: str
+    arn: str
+    table_id: str
+    key_schema: KeySchema
+    attribute_definitions: dict[str, str]
+    billing_mode: str
+    read_capacity: int
+    write_capacity: int
+    created_ms: int
+    #: Virtual time from which the table is ACTIVE (CREATING/UPDATING before).
+    active_at_ms: int
+    status_while_pending: str = "CREATING"
+    indexes: tuple[IndexDefinition, ...] = ()
+    #: The enabled stream's view type; None while no stream is enabled.
+    stream_view_type: str | None = None
+    #: The most recent stream, enabled or not (DescribeTable's LatestStreamArn).
+    latest_stream: Stream | None = None
+    deleting_at_ms: int | None = None
+    items: dict[KeyTuple, Item] = field(default_factory=dict)
+    item_sizes: dict[KeyTuple, int] = field(default_factory=dict)
+    size_bytes: int = 0
+    _sort_keys: dict[Hashable, list[Hashable]] = field(default_factory=dict)
+    _scan_order: list[KeyTuple] | None = None
+
+    def status(self, now_ms: int) -> str:
+        if self.deleting_at_ms is not None:
+            return "DELETING"
+        return self.status_while_pending if now_ms < self.active_at_ms else "ACTIVE"
+
+    # -- keys -----------------------------------------------------------------------------
+
+    def key_of(self, item: Item, *, what: str = "item") -> KeyTuple:
+        """The storage key of ``item`` (a full item or a key), checked against the schema.
+
+        Raises ``ValidationException`` with AWS's messages for missing or mistyped keys.
+        """
+        schema = self.key_schema
+        hash_value = item.get(schema.hash_name)
+        if hash_value is None:
+            raise ValidationException(
+                f"One or more parameter values were invalid: Missing the key "
+                f"{schema.hash_name} in the {what}"
+            )
+        canonical_hash = self._key_part(schema.hash_name, schema.hash_type, hash_value)
+        if schema.range_name is None:
+            return (canonical_hash, None)
+        range_value = item.get(schema.range_name)
+        if range_value is None:
+            raise ValidationException(
+                f"One or more parameter values were invalid: Missing the key "
+                f"{schema.range_name} in the {what}"
+            )
+        assert schema.range_type is not None
+        return (canonical_hash, self._key_part(schema.range_name, schema.range_type, range_value))
+
+    @staticmethod
+    def _key_part(name: str, expected: str, value: dict[str, Any]) -> Hashable:
+        actual = next(iter(value), "")
+        if actual != expected or len(value) != 1:
+            raise ValidationException(
+                "One or more parameter values were invalid: Type mismatch for key "
+                f"{name} expected: {expected} actual: {actual}"
+            )
+        raw = value[actual]
+        if raw == "":
+            raise ValidationException(
+                "One or more parameter values are not valid. The AttributeValue for a key "
+                f"attribute cannot contain an empty string value. Key: {name}"
+            )
+        return values.canonical_key_value(value)
+
+    def key_attributes(self, item: Item) -> Item:
+        return {name: item[name] for name in self.key_schema.names}
+
+    def check_key_only(self, key: Item) -> KeyTuple:
+        """Check a ``Key`` parameter: exactly the schema's attributes, nothing more."""
+        if len(key) != len(self.key_schema.names) or any(
+            name not in key for name in self.key_schema.names
+        ):
+            raise ValidationException("The provided key element does not match the schema")
+        return self.key_of(key, what="key")
+
+    # -- reads ----------------------------------------------------------------------------
+
+    def get(self, key: KeyTuple) -> Item | None:
+        return self.items.get(key)
+
+    def partition_items(self, hash_key: Hashable, *, forward: bool = True) -> Iterator[Item]:
+        """Items of one partition in sort-key order."""
+        if self.key_schema.range_name is None:
+            item = self.items.get((hash_key, None))
+            if item is not None:
+                yield item
+            return
+        ranges = self._sort_keys.get(hash_key, [])
+        ordered = ranges if forward else reversed(ranges)
+        items = self.items
+        for range_key in list(ordered):
+            found = items.get((hash_key, range_key))
+            if found is not None:
+                yield found
+
+    def scan_order(self) -> list[KeyTuple]:
+        """Every key in a stable order (by partition hash, then sort key), as Scan pages."""
+        if self._scan_order is None:
+            hash_name = self.key_schema.hash_name
+            self._scan_order = sorted(
+                self.items,
+                key=lambda key: (partition_hash(self.items[key][hash_name]), key[1]),
+            )
+        return self._scan_order
+
+    # -- the write funnel -----------------------------------------------------------------
+
+    def write(
+        self,
+        key: KeyTuple,
+        new_item: Item | None,
+        new_size: int,
+        now_ms: int,
+        *,
+        by_ttl: bool = False,
+    ) -> Item | None:
+        """Store ``new_item`` under ``key`` (None deletes) and publish the stream record.
+
+        The only code that changes items, so no write path can forget its record. A write
+        that changes nothing stores nothing and publishes nothing (spec, "Stream records").
+        Returns the old item.
+        """
+        items = self.items
+        old_item = items.get(key)
+        if new_item is None:
+            if old_item is None:
+                return None
+            del items[key]
+            self.size_bytes -= self.item_sizes.pop(key)
+            self._forget_key(key)
+            event = REMOVE
+        else:
+            if old_item is not None and (
+                old_item == new_item or values.values_equal({"M": old_item}, {"M": new_item})
+            ):
+                return old_item
+            items[key] = new_item
+            self.size_bytes += new_size - self.item_sizes.get(key, 0)
+            self.item_sizes[key] = new_size
+            if old_item is None:
+                self._remember_key(key)
+                event = INSERT
+            else:
+                event = MODIFY
+        stream = self.latest_stream
+        if stream is not None and self.stream_view_type is not None:
+            self._publish(stream, event, old_item, new_item, now_ms, by_ttl)
+        return old_item
+
+    def _publish(
+        self,
+        stream: Stream,
+        event: str,
+        old_item: Item | None,
+        new_item: Item | None,
+        now_ms: int,
+        by_ttl: bool,
+    ) -> None:
+        source = new_item if new_item is not None else old_item
+        assert source is not None
+        keys = self.key_attributes(source)
+        view = stream.view_type
+        size = values.item_size(keys)
+        if new_item is not None and view in ("NEW_IMAGE", "NEW_AND_OLD_IMAGES"):
+            size += values.item_size(new_item)
+        if old_item is not None and view in ("OLD_IMAGE", "NEW_AND_OLD_IMAGES"):
+            size += values.item_size(old_item)
+        stream.publish(
+            partition_hash(keys[self.key_schema.hash_name]),
+            event,
+            keys,
+            new_item,
+            old_item,
+            size,
+            now_ms,
+            by_ttl,
+        )
+
+    def _remember_key(self, key: KeyTuple) -> None:
+        self._scan_order = None
+        if self.key_schema.range_name is not None:
+            insort(self._sort_keys.setdefault(key[0], []), key[1])
+
+    def _forget_key(self, key: KeyTuple) -> None:
+        self._scan_order = None
+        if self.key_schema.range_name is not None:
+            ranges = self._sort_keys[key[0]]
+            del ranges[bisect_left(ranges, key[1])]
+            if not ranges:
+                del self._sort_keys[key[0]]

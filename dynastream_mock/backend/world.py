@@ -1,0 +1,235 @@
+"""The world: accounts -> regions -> tables and streams, under one lock per region."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import uuid
+from collections.abc import Callable
+
+from ..clock import Clock
+from ..errors import ResourceInUseException, ResourceNotFoundException, ValidationException
+from . import lifecycle
+from .settings import Settings
+from .shards import SEQUENCE_BASE
+from .streams import Stream, stream_label
+from .shards import Item
+from .tables import IndexDefinition, KeySchema, KeyTuple, Table
+
+_NEVER = 2**63
+
+
+def partition_of(region: str) -> str:
+    """The ARN partition of a region (ARNs are the only place the backend needs it)."""
+    for prefix, partition in (
+        ("cn-", "aws-cn"),
+        ("us-gov-", "aws-us-gov"),
+        ("us-isob-", "aws-iso-b"),
+        ("us-isof-", "aws-iso-f"),
+        ("eu-isoe-", "aws-iso-e"),
+        ("us-iso-", "aws-iso"),
+        ("eusc-", "aws-eusc"),
+    ):
+        if region.startswith(prefix):
+            return partition
+    return "aws"
+
+
+class RegionWorld:
+    """Everything one account has in one region. All access holds ``lock``."""
+
+    def __init__(self, account_id: str, region: str, settings: Settings, clock: Clock) -> None:
+        self.account_id = account_id
+        self.region = region
+        self.settings = settings
+        self.clock = clock
+        self.lock = threading.RLock()
+        self.tables: dict[str, Table] = {}
+        self.streams: dict[str, Stream] = {}
+        self.arn_prefix = f"arn:{partition_of(region)}:dynamodb:{region}:{account_id}:"
+        self._sequence_counter = itertools.count(1)
+        self._reader_ids = itertools.count(1)
+        self._last_label_ms: dict[str, int] = {}
+        self._next_due_ms = _NEVER
+        #: Called after time-driven changes (e.g. triggers); set by higher layers.
+        self.after_due: Callable[[], None] | None = None
+
+    # -- time -----------------------------------------------------------------------------
+
+    def now_ms(self) -> int:
+        return self.clock.now_ms()
+
+    def next_sequence(self) -> int:
+        return SEQUENCE_BASE + next(self._sequence_counter)
+
+    def new_reader_id(self) -> int:
+        return next(self._reader_ids)
+
+    def schedule(self, at_ms: int) -> None:
+        """Make sure the world wakes up at ``at_ms`` to run what is due then."""
+        if at_ms < self._next_due_ms:
+            self._next_due_ms = at_ms
+
+    def touch(self) -> int:
+        """Run every time-driven change that is due (the world is touched); return now."""
+        now = self.clock.now_ms()
+        if now >= self._next_due_ms:
+            self._run_due(now)
+        return now
+
+    def _run_due(self, now: int) -> None:
+        self._next_due_ms = lifecycle.run_due(self, now)
+
+    # -- tables ---------------------------------------------------------------------------
+
+    def table(self, name: str) -> Table:
+        """The table called ``name``; ``ResourceNotFoundException`` when there is none."""
+        table = self.tables.get(name)
+        if table is None:
+            raise ResourceNotFoundException(f"Requested resource not found: Table: {name} not found")
+        return table
+
+    def table_for_items(self, name: str) -> Table:
+        """The table for an item operation: it must exist and not be CREATING or DELETING."""
+        table = self.tables.get(name)
+        now = self.clock.now_ms()
+        if table is None or table.status(now) in ("CREATING", "DELETING"):
+            raise ResourceNotFoundException("Requested resource not found")
+        return table
+
+    def create_table(
+        self,
+        name: str,
+        key_schema: KeySchema,
+        attribute_definitions: dict[str, str],
+        billing_mode: str,
+        read_capacity: int,
+        write_capacity: int,
+        indexes: tuple[IndexDefinition, ...],
+        stream_view_type: str | None,
+    ) -> Table:
+        if name in self.tables:
+            raise ResourceInUseException(f"Table already exists: {name}")
+        now = self.clock.now_ms()
+        table = Table(
+            name=name,
+            arn=f"{self.arn_prefix}table/{name}",
+            table_id=str(uuid.uuid4()),
+            key_schema=key_schema,
+            attribute_definitions=attribute_definitions,
+            billing_mode=billing_mode,
+            read_capacity=read_capacity,
+            write_capacity=write_capacity,
+            created_ms=now,
+            active_at_ms=now + self.settings.transitions_ms,
+            indexes=indexes,
+        )
+        self.tables[name] = table
+        if stream_view_type is not None:
+            self.enable_stream(table, stream_view_type)
+        return table
+
+    def delete_table(self, name: str) -> Table:
+        table = self.table(name)
+        now = self.clock.now_ms()
+        if table.status(now) in ("CREATING", "UPDATING", "DELETING"):
+            raise ResourceInUseException(
+                f"Attempt to change a resource which is still in use: Table is being "
+                f"{'deleted' if table.deleting_at_ms is not None else 'created or updated'}: {name}"
+            )
+        if table.stream_view_type is not None:
+            self.disable_stream(table)
+        table.deleting_at_ms = now + self.settings.transitions_ms
+        if self.settings.transitions_ms == 0:
+            del self.tables[name]
+        else:
+            self.schedule(table.deleting_at_ms)
+        return table
+
+    def write_item(
+        self, table: Table, key: KeyTuple, new_item: Item | None, new_size: int
+    ) -> Item | None:
+        """Change one item through the table's write funnel; return the old item."""
+        now = self.clock.now_ms()
+        old_item = table.write(key, new_item, new_size, now)
+        if table.stream_view_type is not None:
+            self.schedule(now + self.settings.retention_ms)
+        return old_item
+
+    # -- streams --------------------------------------------------------------------------
+
+    def enable_stream(self, table: Table, view_type: str) -> Stream:
+        now = self.clock.now_ms()
+        # Labels of one table never repeat, even within one millisecond (spec).
+        label_ms = max(now, self._last_label_ms.get(table.name, -1) + 1)
+        self._last_label_ms[table.name] = label_ms
+        label = stream_label(label_ms)
+        stream = Stream(
+            arn=f"{table.arn}/stream/{label}",
+            label=label,
+            table_name=table.name,
+            key_schema=table.key_schema.elements(),
+            view_type=view_type,
+            created_ms=now,
+            next_sequence=self.next_sequence,
+            enabled_at_ms=now + self.settings.transitions_ms,
+        )
+        stream.open_partitions(self.settings.partitions, now)
+        self.streams[stream.arn] = stream
+        table.latest_stream = stream
+        table.stream_view_type = view_type
+        if self.settings.shard_rollover_ms is not None:
+            self.schedule(now + self.settings.shard_rollover_ms)
+        return stream
+
+    def disable_stream(self, table: Table) -> Stream:
+        stream = table.latest_stream
+        assert stream is not None and table.stream_view_type is not None
+        now = self.clock.now_ms()
+        stream.close_all(now)
+        stream.disable_requested_ms = now
+        stream.disabled_at_ms = now + self.settings.transitions_ms
+        table.stream_view_type = None
+        self.schedule(stream.disabled_at_ms + self.settings.retention_ms)
+        return stream
+
+    def stream(self, arn: str) -> Stream:
+        stream = self.streams.get(arn)
+        if stream is None:
+            raise ResourceNotFoundException(f"Requested resource not found: Stream: {arn} not found")
+        return stream
+
+    def check_table_name(self, name: str) -> None:
+        if not name:
+            raise ValidationException("TableName must not be empty")
+
+
+class World:
+    """All accounts and regions of one mock; a fresh one per start or reset."""
+
+    def __init__(self, settings: Settings, clock: Clock) -> None:
+        self.settings = settings
+        self.clock = clock
+        self._regions: dict[tuple[str, str], RegionWorld] = {}
+        self._lock = threading.Lock()
+
+    def region(self, account_id: str, region: str) -> RegionWorld:
+        found = self._regions.get((account_id, region))
+        if found is not None:
+            return found
+        with self._lock:
+            found = self._regions.get((account_id, region))
+            if found is None:
+                found = RegionWorld(account_id, region, self.settings, self.clock)
+                self._regions[(account_id, region)] = found
+            return found
+
+    def regions(self) -> list[RegionWorld]:
+        with self._lock:
+            return list(self._regions.values())
+
+    def touch_all(self) -> None:
+        """Run what became due everywhere (after the clock moved)."""
+        for region_world in self.regions():
+            with region_world.lock:
+                region_world.touch()

@@ -1,0 +1,135 @@
+"""AWS errors, one class per AWS error code.
+
+Raised by the backend and the api layer where AWS would fail a request; the wire layer
+renders them as AWS's JSON 1.0 error envelope. The message is always written where the
+error is raised, in AWS's own words.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+_DYNAMODB = "com.amazonaws.dynamodb.v20120810"
+_CORAL_SERVICE = "com.amazon.coral.service"
+_CORAL_VALIDATE = "com.amazon.coral.validate"
+_CORAL_AVAILABILITY = "com.amazon.coral.availability"
+
+
+class AwsError(Exception):
+    """An error answered to the client as AWS answers it.
+
+    ``code`` is the AWS error code, ``status`` the HTTP status, ``namespace`` the prefix of
+    ``__type`` in the JSON envelope. ``extra`` holds additional top-level envelope members
+    (``CancellationReasons``, ``Item`` for ReturnValuesOnConditionCheckFailure, ...).
+    """
+
+    code: ClassVar[str] = "InternalFailure"
+    status: ClassVar[int] = 400
+    namespace: ClassVar[str] = _DYNAMODB
+    sender_fault: ClassVar[bool] = True
+
+    def __init__(self, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.extra = extra
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r})"
+
+
+class ValidationException(AwsError):
+    code = "ValidationException"
+    namespace = _CORAL_VALIDATE
+
+
+class SerializationException(AwsError):
+    code = "SerializationException"
+    namespace = _CORAL_SERVICE
+
+
+class UnknownOperationException(AwsError):
+    code = "UnknownOperationException"
+    namespace = _CORAL_SERVICE
+
+
+class ResourceNotFoundException(AwsError):
+    code = "ResourceNotFoundException"
+
+
+class ResourceInUseException(AwsError):
+    code = "ResourceInUseException"
+
+
+class ConditionalCheckFailedException(AwsError):
+    code = "ConditionalCheckFailedException"
+
+
+class TransactionCanceledException(AwsError):
+    code = "TransactionCanceledException"
+
+
+class TransactionConflictException(AwsError):
+    code = "TransactionConflictException"
+
+
+class IdempotentParameterMismatchException(AwsError):
+    code = "IdempotentParameterMismatchException"
+
+
+class ItemCollectionSizeLimitExceededException(AwsError):
+    code = "ItemCollectionSizeLimitExceededException"
+
+
+class ProvisionedThroughputExceededException(AwsError):
+    code = "ProvisionedThroughputExceededException"
+
+
+class RequestLimitExceeded(AwsError):
+    code = "RequestLimitExceeded"
+
+
+class LimitExceededException(AwsError):
+    code = "LimitExceededException"
+
+
+class ThrottlingException(AwsError):
+    code = "ThrottlingException"
+    namespace = _CORAL_AVAILABILITY
+
+
+class ExpiredIteratorException(AwsError):
+    code = "ExpiredIteratorException"
+
+
+class TrimmedDataAccessException(AwsError):
+    code = "TrimmedDataAccessException"
+
+
+class InternalServerError(AwsError):
+    code = "InternalServerError"
+    status = 500
+    sender_fault = False
+
+
+ERRORS_BY_CODE: dict[str, type[AwsError]] = {
+    cls.code: cls
+    for cls in (
+        ValidationException,
+        SerializationException,
+        UnknownOperationException,
+        ResourceNotFoundException,
+        ResourceInUseException,
+        ConditionalCheckFailedException,
+        TransactionCanceledException,
+        TransactionConflictException,
+        IdempotentParameterMismatchException,
+        ItemCollectionSizeLimitExceededException,
+        ProvisionedThroughputExceededException,
+        RequestLimitExceeded,
+        LimitExceededException,
+        ThrottlingException,
+        ExpiredIteratorException,
+        TrimmedDataAccessException,
+        InternalServerError,
+    )
+}

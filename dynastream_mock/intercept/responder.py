@@ -1,0 +1,16 @@
+"""What interception hands a request to: host in, wire answer (or None: not ours) out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from ..wire.protocol import WireAnswer
+
+#: ``responder(url, headers, body)``: the answer, or None when the URL is not ours.
+Responder = Callable[[str, Mapping[str, str], "bytes | str | None"], "WireAnswer | None"]
+
+
+def host_of(url: str) -> str:
+    """The lower-case host (with any port) of an absolute URL, without parsing all of it."""
+    rest = url.partition("://")[2]
+    return rest.split("/", 1)[0].split("?", 1)[0].lower()

@@ -1,0 +1,89 @@
+"""The options of ``mock_streams(...)``: checked once, turned into backend settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .backend.settings import Settings
+from .clock import duration_ms
+
+_HOUR = 3600
+
+DEFAULTS: dict[str, Any] = {
+    "partitions": 1,
+    "max_readers_per_shard": 2,
+    "reader_idle": 1,
+    "shard_rollover": 4 * _HOUR,
+    "retention": 24 * _HOUR,
+    "iterator_ttl": 15 * 60,
+    "transitions": 0,
+    "account_id": "123456789012",
+}
+
+
+def _positive_int(name: str, value: object, *, allow_none: bool = False) -> int | None:
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        accepted = "a whole number of at least 1" + (" or None" if allow_none else "")
+        raise TypeError(f"{name} takes {accepted}, got {value!r}")
+    if value < 1:
+        accepted = "at least 1" + (" (None turns it off)" if allow_none else "")
+        raise ValueError(f"{name} must be {accepted}, got {value!r}")
+    return value
+
+
+def _duration(
+    name: str, value: object, *, allow_none: bool = False, allow_zero: bool = False
+) -> int | None:
+    if value is None and allow_none:
+        return None
+    accepted = "a timedelta or a number of seconds" + (" or None" if allow_none else "")
+    try:
+        millis = duration_ms(value, name=name)
+    except TypeError:
+        raise TypeError(f"{name} takes {accepted}, got {value!r}") from None
+    if millis < 0 or (millis == 0 and not allow_zero):
+        bound = "0 or more" if allow_zero else "more than 0"
+        raise ValueError(f"{name} must be {bound} ({accepted}), got {value!r}")
+    return millis
+
+
+def _account_id(value: object) -> str:
+    if not isinstance(value, str) or len(value) != 12 or not value.isdigit():
+        raise ValueError(f"account_id takes a string of 12 digits, got {value!r}")
+    return value
+
+
+def build_settings(options: dict[str, Any]) -> Settings:
+    """Check ``mock_streams`` keyword options and return backend settings.
+
+    Unknown names raise ``TypeError`` listing the known ones.
+    """
+    unknown = sorted(set(options) - set(DEFAULTS))
+    if unknown:
+        raise TypeError(
+            f"mock_streams() got unknown option(s) {', '.join(map(repr, unknown))}; "
+            f"options are: {', '.join(DEFAULTS)}"
+        )
+    merged = {**DEFAULTS, **options}
+    partitions = _positive_int("partitions", merged["partitions"])
+    readers = _positive_int("max_readers_per_shard", merged["max_readers_per_shard"], allow_none=True)
+    reader_idle = _duration("reader_idle", merged["reader_idle"])
+    rollover = _duration("shard_rollover", merged["shard_rollover"], allow_none=True)
+    retention = _duration("retention", merged["retention"])
+    iterator_ttl = _duration("iterator_ttl", merged["iterator_ttl"])
+    transitions = _duration("transitions", merged["transitions"], allow_zero=True)
+    assert partitions is not None and reader_idle is not None and retention is not None
+    assert iterator_ttl is not None and transitions is not None
+    return Settings(
+        partitions=partitions,
+        max_readers_per_shard=readers,
+        reader_idle_ms=reader_idle,
+        shard_rollover_ms=rollover,
+        retention_ms=retention,
+        iterator_ttl_ms=iterator_ttl,
+        transitions_ms=transitions,
+        account_id=_account_id(merged["account_id"]),
+    )
+
