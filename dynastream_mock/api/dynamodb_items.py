@@ -26,3 +26,14 @@ def get_item(world: RegionWorld, params: Params) -> Result:
     key = table.check_key_only(params["Key"])
     item = table.get(key)
     return {} if item is None else {"Item": item}
+
+
+@handles("dynamodb", "DeleteItem")
+def delete_item(world: RegionWorld, params: Params) -> Result:
+    table = world.table_for_items(params["TableName"])
+    key = table.check_key_only(params["Key"])
+    old = world.write_item(table, key, None, 0)
+    result: Result = {}
+    if params.get("ReturnValues") == "ALL_OLD" and old is not None:
+        result["Attributes"] = old
+    return result

@@ -20,7 +20,9 @@ def _key_schema(elements: list[dict[str, Any]], definitions: dict[str, str]) -> 
     names = [element["AttributeName"] for element in elements]
     types = [element["KeyType"] for element in elements]
     if types[0] != "HASH":
-        raise ValidationException("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
+        raise ValidationException(
+            "Invalid KeySchema: The first KeySchemaElement is not a HASH key type"
+        )
     if len(elements) == 2:
         if types[1] != "RANGE":
             raise ValidationException(

@@ -15,7 +15,7 @@ _SERVICE = "dynamodbstreams"
 
 
 def check_stream_arn(arn: str) -> None:
-    """A stream ARN must look like ``arn:<partition>:dynamodb:<region>:<account>:table/<t>/stream/<label>``."""
+    """Refuse what is not ``arn:<partition>:dynamodb:<region>:<account>:table/<t>/stream/<l>``."""
     parts = arn.split(":", 5)
     if (
         len(parts) != 6

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_left, insort
-from collections.abc import Hashable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +13,9 @@ from . import values
 from .shards import Item
 from .streams import Stream
 
-KeyTuple = tuple[Hashable, Hashable]
+#: A canonical key value (str, Decimal or bytes), comparable within one attribute type.
+KeyPart = Any
+KeyTuple = tuple[KeyPart, KeyPart]
 
 INSERT, MODIFY, REMOVE = "INSERT", "MODIFY", "REMOVE"
 
@@ -51,7 +53,7 @@ class IndexDefinition:
 
 def partition_hash(value: dict[str, Any]) -> int:
     """A stable 128-bit hash of a partition key value (never Python's ``hash()``)."""
-    (kind, raw), = value.items()
+    ((kind, raw),) = value.items()
     data = raw.encode() if kind != "N" else values.normalize_number(raw).encode()
     return int.from_bytes(hashlib.md5(data, usedforsecurity=False).digest(), "big")
 
@@ -79,7 +81,7 @@ class Table:
     items: dict[KeyTuple, Item] = field(default_factory=dict)
     item_sizes: dict[KeyTuple, int] = field(default_factory=dict)
     size_bytes: int = 0
-    _sort_keys: dict[Hashable, list[Hashable]] = field(default_factory=dict)
+    _sort_keys: dict[KeyPart, list[KeyPart]] = field(default_factory=dict)
     _scan_order: list[KeyTuple] | None = None
 
     def status(self, now_ms: int) -> str:
@@ -114,7 +116,7 @@ class Table:
         return (canonical_hash, self._key_part(schema.range_name, schema.range_type, range_value))
 
     @staticmethod
-    def _key_part(name: str, expected: str, value: dict[str, Any]) -> Hashable:
+    def _key_part(name: str, expected: str, value: dict[str, Any]) -> KeyPart:
         actual = next(iter(value), "")
         if actual != expected or len(value) != 1:
             raise ValidationException(
@@ -145,7 +147,7 @@ class Table:
     def get(self, key: KeyTuple) -> Item | None:
         return self.items.get(key)
 
-    def partition_items(self, hash_key: Hashable, *, forward: bool = True) -> Iterator[Item]:
+    def partition_items(self, hash_key: KeyPart, *, forward: bool = True) -> Iterator[Item]:
         """Items of one partition in sort-key order."""
         if self.key_schema.range_name is None:
             item = self.items.get((hash_key, None))

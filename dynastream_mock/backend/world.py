@@ -11,9 +11,8 @@ from ..clock import Clock
 from ..errors import ResourceInUseException, ResourceNotFoundException, ValidationException
 from . import lifecycle
 from .settings import Settings
-from .shards import SEQUENCE_BASE
+from .shards import SEQUENCE_BASE, Item
 from .streams import Stream, stream_label
-from .shards import Item
 from .tables import IndexDefinition, KeySchema, KeyTuple, Table
 
 _NEVER = 2**63
@@ -86,7 +85,9 @@ class RegionWorld:
         """The table called ``name``; ``ResourceNotFoundException`` when there is none."""
         table = self.tables.get(name)
         if table is None:
-            raise ResourceNotFoundException(f"Requested resource not found: Table: {name} not found")
+            raise ResourceNotFoundException(
+                f"Requested resource not found: Table: {name} not found"
+            )
         return table
 
     def table_for_items(self, name: str) -> Table:
@@ -196,7 +197,9 @@ class RegionWorld:
     def stream(self, arn: str) -> Stream:
         stream = self.streams.get(arn)
         if stream is None:
-            raise ResourceNotFoundException(f"Requested resource not found: Stream: {arn} not found")
+            raise ResourceNotFoundException(
+                f"Requested resource not found: Stream: {arn} not found"
+            )
         return stream
 
     def check_table_name(self, name: str) -> None:

@@ -1,4 +1,5 @@
-"""Interception: botocore's send, and a ``responses`` route for plain ``requests``.
+"""Interception: botocore's send, aiobotocore's async send (when installed), and a
+``responses`` route for plain ``requests``.
 
 Installed once by the first active mock and removed by the last one; each request is
 handed to a single responder that knows which mock is innermost.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import threading
 
-from . import botocore_patch, requests_route
+from . import aiobotocore_patch, botocore_patch, requests_route
 from .responder import Responder
 
 _lock = threading.Lock()
@@ -23,7 +24,12 @@ def install(responder: Responder) -> None:
         if _users == 1:
             botocore_patch.install(responder)
             try:
-                requests_route.install(responder)
+                aiobotocore_patch.install(responder)
+                try:
+                    requests_route.install(responder)
+                except BaseException:
+                    aiobotocore_patch.uninstall()
+                    raise
             except BaseException:
                 botocore_patch.uninstall()
                 _users = 0
@@ -40,7 +46,10 @@ def uninstall() -> None:
             try:
                 requests_route.uninstall()
             finally:
-                botocore_patch.uninstall()
+                try:
+                    aiobotocore_patch.uninstall()
+                finally:
+                    botocore_patch.uninstall()
 
 
 def installed() -> bool:

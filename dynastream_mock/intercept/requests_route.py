@@ -1,7 +1,11 @@
 """Plain ``requests`` calls to the two endpoints, answered through ``responses``.
 
-Our RequestsMock only matches our hosts and passes everything else on to whatever
-``HTTPAdapter.send`` was when it started, so a user's own ``responses`` mocks keep working.
+Two pieces, so that the order in which a user's own ``responses`` mock and ours start does
+not matter: our RequestsMock passes every request it does not answer on to whatever
+``HTTPAdapter.send`` was when it started (a user's mock started earlier keeps working), and
+every active RequestsMock, ours or the user's, finds our route first for our hosts (a
+user's mock started later does not refuse them). Our route is never registered in a user's
+mock, so their ``assert_all_requests_are_fired`` is not affected.
 """
 
 from __future__ import annotations
@@ -15,39 +19,50 @@ from requests.adapters import HTTPAdapter
 from .hosts import resolve_host
 from .responder import Responder, host_of
 
-_mock: responses.RequestsMock | None = None
 _ANY_URL = re.compile(r".*")
-_METHODS = ("POST", "GET", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS")
 
-
-def _ours(request: Any) -> tuple[bool, str]:
-    if resolve_host(host_of(request.url)) is None:
-        return False, "not a DynamoDB or DynamoDB Streams endpoint"
-    return True, ""
+_mock: responses.RequestsMock | None = None
+_original_find_match: Any = None
 
 
 def install(responder: Responder) -> None:
-    global _mock
+    global _mock, _original_find_match
 
     def answer(request: Any) -> tuple[int, dict[str, str], bytes]:
         found = responder(request.url, request.headers, request.body or b"")
-        assert found is not None  # _ours matched the host
+        assert found is not None  # only called for our hosts
         return found.status, found.headers, found.body
 
+    route = responses.CallbackResponse(method="POST", url=_ANY_URL, callback=answer)
+    original_find_match = responses.RequestsMock._find_match
+
+    def find_match(self: responses.RequestsMock, request: Any) -> Any:
+        if resolve_host(host_of(request.url)) is not None:
+            return route, []
+        return original_find_match(self, request)
+
+    responses.RequestsMock._find_match = find_match  # type: ignore[method-assign]
+    _original_find_match = original_find_match
     mock = responses.RequestsMock(
-        assert_all_requests_are_fired=False, real_adapter_send=HTTPAdapter.send
+        assert_all_requests_are_fired=False,
+        real_adapter_send=HTTPAdapter.send,  # type: ignore[arg-type]
     )
-    for method in _METHODS:
-        mock.add_callback(method, _ANY_URL, callback=answer, match=[_ours])
     mock.add_passthru(_ANY_URL)
-    mock.start()
+    try:
+        mock.start()
+    except BaseException:
+        uninstall()
+        raise
     _mock = mock
 
 
 def uninstall() -> None:
-    global _mock
-    if _mock is not None:
-        try:
+    global _mock, _original_find_match
+    try:
+        if _mock is not None:
             _mock.stop()
-        finally:
-            _mock = None
+    finally:
+        _mock = None
+        if _original_find_match is not None:
+            responses.RequestsMock._find_match = _original_find_match  # type: ignore[method-assign]
+            _original_find_match = None

@@ -56,7 +56,9 @@ def read_params(body: bytes | str | None) -> dict[str, Any]:
     try:
         params = json.loads(body)
     except (ValueError, UnicodeDecodeError):
-        raise SerializationException("Start of structure or map found where not expected.") from None
+        raise SerializationException(
+            "Start of structure or map found where not expected."
+        ) from None
     if not isinstance(params, dict):
         raise SerializationException("Start of structure or map found where not expected.")
     return params
