@@ -1,5 +1,5 @@
-"""Interception: botocore's send, aiobotocore's async send (when installed), and a
-``responses`` route for plain ``requests``.
+"""Interception: botocore's send, aiobotocore's async send (when installed), botocore's
+retry back-off, and a ``responses`` route for plain ``requests``.
 
 Installed once by the first active mock and removed by the last one; each request is
 handed to a single responder that knows which mock is innermost.
@@ -8,12 +8,32 @@ handed to a single responder that knows which mock is innermost.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
-from . import aiobotocore_patch, botocore_patch, requests_route
+from . import aiobotocore_patch, backoff, botocore_patch, requests_route
 from .responder import Responder
 
 _lock = threading.Lock()
 _users = 0
+
+#: (install, uninstall) in installation order; removed in reverse order.
+_PATCHES: tuple[tuple[Callable[[Responder], None], Callable[[], None]], ...] = (
+    (botocore_patch.install, botocore_patch.uninstall),
+    (lambda responder: backoff.install(), backoff.uninstall),
+    (aiobotocore_patch.install, aiobotocore_patch.uninstall),
+    (requests_route.install, requests_route.uninstall),
+)
+
+
+def _remove(installed: list[Callable[[], None]]) -> None:
+    """Undo in reverse order; every undo runs even when one of them fails."""
+    if not installed:
+        return
+    undo = installed.pop()
+    try:
+        undo()
+    finally:
+        _remove(installed)
 
 
 def install(responder: Responder) -> None:
@@ -21,19 +41,17 @@ def install(responder: Responder) -> None:
     global _users
     with _lock:
         _users += 1
-        if _users == 1:
-            botocore_patch.install(responder)
-            try:
-                aiobotocore_patch.install(responder)
-                try:
-                    requests_route.install(responder)
-                except BaseException:
-                    aiobotocore_patch.uninstall()
-                    raise
-            except BaseException:
-                botocore_patch.uninstall()
-                _users = 0
-                raise
+        if _users > 1:
+            return
+        done: list[Callable[[], None]] = []
+        try:
+            for apply, undo in _PATCHES:
+                apply(responder)
+                done.append(undo)
+        except BaseException:
+            _users = 0
+            _remove(done)
+            raise
 
 
 def uninstall() -> None:
@@ -43,13 +61,7 @@ def uninstall() -> None:
             return
         _users -= 1
         if _users == 0:
-            try:
-                requests_route.uninstall()
-            finally:
-                try:
-                    aiobotocore_patch.uninstall()
-                finally:
-                    botocore_patch.uninstall()
+            _remove([undo for _, undo in _PATCHES])
 
 
 def installed() -> bool:

@@ -13,6 +13,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.httpsession import URLLib3Session
 
 from ..wire.protocol import WireAnswer
+from . import backoff
 from .responder import Responder
 
 _original_send: Any = None
@@ -45,6 +46,7 @@ def install(responder: Responder) -> None:
     def send(self: URLLib3Session, request: Any) -> Any:
         answer = responder(request.url, request.headers, request.body)
         if answer is None:
+            backoff.note_answered(None)  # a back-off after this one is real time
             return original(self, request)
         return to_aws_response(request.url, answer)
 

@@ -12,7 +12,7 @@ from conftest import REGION, create_stream_table, read_shard
 
 from dynastream_mock import MockStreams
 
-UNCHECKED = Config(parameter_validation=False, retries={"max_attempts": 1})
+UNCHECKED = Config(parameter_validation=False, retries={"total_max_attempts": 1})
 
 
 def stream_and_shard(ddb: Any, streams: Any, table: str = "Users") -> tuple[str, str]:

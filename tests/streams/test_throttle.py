@@ -6,10 +6,14 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.config import Config
 from botocore.exceptions import ClientError
 from conftest import REGION, create_stream_table
 
 from dynastream_mock import mock_streams
+
+
+NO_RETRIES = Config(retries={"total_max_attempts": 1})
 
 
 def new_reader(streams: Any, arn: str, shard_id: str) -> str:
@@ -36,9 +40,11 @@ def test_third_reader_is_throttled_and_its_iterator_stays_usable() -> None:
         first, second, third = (new_reader(streams, arn, shard_id) for _ in range(3))
         streams.get_records(ShardIterator=first)
         next_second = streams.get_records(ShardIterator=second)["NextShardIterator"]
+        # botocore's standard retry mode retries LimitExceededException; see it once.
+        once = boto3.client("dynamodbstreams", region_name=REGION, config=NO_RETRIES)
 
         with pytest.raises(ClientError) as raised:
-            streams.get_records(ShardIterator=third)
+            once.get_records(ShardIterator=third)
 
         error = raised.value.response["Error"]
         assert error["Code"] == "LimitExceededException"
@@ -96,3 +102,26 @@ def test_getting_an_iterator_does_not_make_a_reader() -> None:
             len(streams.get_records(ShardIterator=new_reader(streams, arn, shard_id))["Records"])
             == 1
         )
+
+
+def test_retry_back_off_of_a_throttled_reader_runs_on_virtual_time() -> None:
+    with mock_streams() as mock:
+        mock.clock.freeze()
+        ddb = boto3.client("dynamodb", region_name=REGION)
+        streams = boto3.client(
+            "dynamodbstreams",
+            region_name=REGION,
+            config=Config(retries={"mode": "standard", "max_attempts": 10}),
+        )
+        arn, shard_id = setup_stream(ddb, streams)
+        for _ in range(2):
+            streams.get_records(ShardIterator=new_reader(streams, arn, shard_id))
+        before = mock.clock.now()
+
+        # Throttled at first; botocore backs off, the back-off advances the frozen clock,
+        # the two other readers go idle, and a retry gets through.
+        records = streams.get_records(ShardIterator=new_reader(streams, arn, shard_id))
+
+        assert len(records["Records"]) == 1
+        assert records["ResponseMetadata"]["RetryAttempts"] >= 1
+        assert mock.clock.now() > before

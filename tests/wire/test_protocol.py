@@ -90,7 +90,7 @@ def test_client_with_its_own_endpoint_is_left_alone() -> None:
             "dynamodb",
             region_name=REGION,
             endpoint_url="http://127.0.0.1:9",
-            config=Config(retries={"max_attempts": 1}, connect_timeout=1),
+            config=Config(retries={"total_max_attempts": 1}, connect_timeout=1),
         )
         with pytest.raises(Exception) as raised:
             local.list_tables()
@@ -102,7 +102,7 @@ def test_other_services_are_not_answered(mock: MockStreams) -> None:
         "sqs",
         region_name=REGION,
         endpoint_url="http://127.0.0.1:9",
-        config=Config(retries={"max_attempts": 1}, connect_timeout=1),
+        config=Config(retries={"total_max_attempts": 1}, connect_timeout=1),
     )
     with pytest.raises(Exception) as raised:
         sqs.list_queues()
