@@ -109,19 +109,16 @@ def describe_stream(world: RegionWorld, params: Params) -> Result:
     shards = list(stream.lineage_order())
     shard_filter = params.get("ShardFilter")
     if shard_filter is not None:
+        # The only filter type (the validator refuses others); without a ShardId it
+        # matches nothing, as DynamoDB answers.
         parent = shard_filter.get("ShardId")
-        if shard_filter.get("Type") != "CHILD_SHARDS" or parent is None:
-            raise ValidationException(
-                "ShardFilter must have Type CHILD_SHARDS and the ShardId of the parent shard"
-            )
-        shards = [shard for shard in shards if shard.parent_id == parent]
+        shards = [shard for shard in shards if parent and shard.parent_id == parent]
     shards = _shards_after(stream, shards, params.get("ExclusiveStartShardId"))
     limit = params.get("Limit") or 100
     if limit > 100:
         raise ValidationException(
-            "1 validation error detected: Value '"
-            f"{limit}' at 'limit' failed to satisfy constraint: Member must have value less "
-            "than or equal to 100"
+            "One or more parameter values were invalid: Limit cannot be greater than the "
+            "maximum: 100"
         )
     description: dict[str, Any] = {
         "StreamArn": stream.arn,

@@ -43,7 +43,9 @@ def find_shard(stream: Stream, shard_id: str) -> Shard:
 
 def _parse_sequence(text: str) -> int:
     if not text.isdigit() or not 21 <= len(text) <= 40:
-        raise ValidationException(f"Invalid SequenceNumber: {text}")
+        raise ValidationException(
+            "One or more parameter values were invalid: Invalid SequenceNumber"
+        )
     return int(text)
 
 
@@ -59,11 +61,12 @@ def get_shard_iterator(
     needs_sequence = iterator_type in ("AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER")
     if needs_sequence and sequence_number is None:
         raise ValidationException(
-            f"Must specify a SequenceNumber with ShardIteratorType {iterator_type}"
+            "One or more parameter values were invalid: Invalid SequenceNumber"
         )
     if not needs_sequence and sequence_number is not None:
         raise ValidationException(
-            f"Must not specify a SequenceNumber with ShardIteratorType {iterator_type}"
+            "One or more parameter values were invalid: SequenceNumber should not be passed "
+            "for this iterator type"
         )
     stream = world.stream(stream_arn)
     shard = find_shard(stream, shard_id)
@@ -77,10 +80,7 @@ def get_shard_iterator(
         sequence = _parse_sequence(sequence_number)
         ending = shard.ending_sequence
         if sequence < shard.starting_sequence or (ending is not None and sequence > ending):
-            raise ValidationException(
-                f"Invalid SequenceNumber {sequence_number} for shard {shard_id}: it is not "
-                f"in the shard's range"
-            )
+            raise ValidationException("Invalid SequenceNumber for the shard")
         if sequence <= shard.trimmed_through:
             raise TrimmedDataAccessException("The data you are trying to access has been trimmed.")
         position = sequence if iterator_type == "AT_SEQUENCE_NUMBER" else sequence + 1

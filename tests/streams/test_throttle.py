@@ -12,7 +12,6 @@ from conftest import REGION, create_stream_table
 
 from dynastream_mock import mock_streams
 
-
 NO_RETRIES = Config(retries={"total_max_attempts": 1})
 
 
