@@ -6,8 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
@@ -33,9 +31,6 @@ def test_welcome_email_sends_one_mail_per_new_user() -> None:
     ]
 
 
-@pytest.mark.skipif(
-    not (EXAMPLES / "replicate_region.py").exists(), reason="example not present"
-)
 def test_replicate_region_copies_every_change_to_the_replica() -> None:
     output = run_example("replicate_region.py")
 
