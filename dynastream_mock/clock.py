@@ -7,27 +7,50 @@ not. Inside it counts integer milliseconds; ``datetime`` appears only at the bou
 
 from __future__ import annotations
 
+import math
+import numbers
 import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 MILLIS_PER_SECOND = 1000
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def duration_ms(value: object, *, name: str) -> int:
     """Convert a ``timedelta`` or a number of seconds into whole milliseconds.
 
+    ``name`` says whose argument it is in error messages.
+
     >>> duration_ms(timedelta(minutes=1), name="x")
     60000
+    >>> duration_ms(1.5, name="x")
+    1500
     """
     if isinstance(value, timedelta):
-        return round(value.total_seconds() * MILLIS_PER_SECOND)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError(f"{name} must be a finite duration, got {value!r}")
-        return round(value * MILLIS_PER_SECOND)
+        # Exact integer arithmetic: float seconds would lose microseconds on long spans.
+        micros = (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
+        millis, rest = divmod(micros, 1000)
+        return millis + (rest >= 500)
+    if isinstance(value, bool):
+        pass  # True is an int to Python, but never a duration
+    elif isinstance(value, int):
+        return value * MILLIS_PER_SECOND
+    elif isinstance(value, numbers.Real):
+        seconds = float(value)
+        if not math.isfinite(seconds):
+            raise ValueError(
+                f"{name} takes a finite duration (a timedelta or a number of seconds), "
+                f"got {value!r}"
+            )
+        return round(seconds * MILLIS_PER_SECOND)
     raise TypeError(f"{name} takes a timedelta or a number of seconds, got {value!r}")
+
+
+def _wall_ms() -> int:
+    # Through time.time, which freezegun and time-machine replace.
+    return int(time.time() * MILLIS_PER_SECOND)
 
 
 class Clock:
@@ -52,11 +75,11 @@ class Clock:
         frozen = self._frozen_ms
         if frozen is not None:
             return frozen
-        return int(time.time() * MILLIS_PER_SECOND) + self._offset_ms
+        return _wall_ms() + self._offset_ms
 
     def now(self) -> datetime:
-        """The virtual time as a timezone-aware UTC datetime."""
-        return datetime.fromtimestamp(self.now_ms() / MILLIS_PER_SECOND, tz=timezone.utc)
+        """The virtual time as a timezone-aware UTC datetime, to the millisecond."""
+        return _EPOCH + timedelta(milliseconds=self.now_ms())
 
     @property
     def frozen(self) -> bool:
@@ -74,7 +97,7 @@ class Clock:
             frozen = self._frozen_ms
             if frozen is None:
                 return
-            self._offset_ms = frozen - int(time.time() * MILLIS_PER_SECOND)
+            self._offset_ms = frozen - _wall_ms()
             self._frozen_ms = None
 
     def advance(
@@ -90,24 +113,41 @@ class Clock:
     ) -> None:
         """Move virtual time forward by ``delta`` plus the keywords, summed.
 
-        ``delta`` is a ``timedelta`` or a number of seconds. Negative totals are refused.
+        ``delta`` is a ``timedelta`` or a number of seconds; the keywords are numbers.
+        Time only moves forward: a negative part is refused with ``ValueError``. Whatever
+        became due in the world (expired iterators, trimmed records, rollovers) happens.
+
+        >>> clock = Clock()
+        >>> clock.advance(timedelta(minutes=1), seconds=30)
         """
-        total = 0 if delta is None else duration_ms(delta, name="advance()")
-        for name, amount, factor in (
+        parts: list[tuple[str, object, int]] = [
             ("days", days, 86_400_000),
             ("hours", hours, 3_600_000),
             ("minutes", minutes, 60_000),
             ("seconds", seconds, 1000),
             ("milliseconds", milliseconds, 1),
-        ):
-            if not isinstance(amount, (int, float)) or isinstance(amount, bool):
+        ]
+        total = 0
+        if delta is not None:
+            total = duration_ms(delta, name="advance()")
+            negative = delta < timedelta(0) if isinstance(delta, timedelta) else delta < 0
+            if negative:
+                raise ValueError(
+                    f"advance() moves time forward only, got {delta!r}; virtual time never "
+                    "goes back"
+                )
+        for name, amount, factor in parts:
+            if not isinstance(amount, numbers.Real) or isinstance(amount, bool):
                 raise TypeError(f"advance() takes a number for {name}=, got {amount!r}")
-            total += round(amount * factor)
-        if total < 0:
-            raise ValueError(
-                f"advance() moves time forward only, got a total of {total} ms; "
-                "virtual time never goes back"
-            )
+            number = float(amount)
+            if not math.isfinite(number):
+                raise ValueError(f"advance() takes a finite number for {name}=, got {amount!r}")
+            if number < 0:
+                raise ValueError(
+                    f"advance() moves time forward only, got {name}={amount!r}; virtual time "
+                    "never goes back"
+                )
+            total += amount * factor if isinstance(amount, int) else round(number * factor)
         self.advance_ms(total)
 
     def advance_ms(self, amount: int) -> None:
@@ -122,6 +162,12 @@ class Clock:
             listeners = tuple(self._on_advance)
         for listener in listeners:
             listener()
+
+    def _restart(self) -> None:
+        # For a mock started again: back on the wall clock, as a fresh clock would be.
+        with self._lock:
+            self._frozen_ms = None
+            self._offset_ms = 0
 
     def on_advance(self, listener: Callable[[], None]) -> None:
         """Call ``listener`` after each advance (the world runs what became due)."""

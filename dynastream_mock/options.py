@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from typing import Any
 
 from .backend.settings import Settings
@@ -43,15 +44,20 @@ def _duration(
         millis = duration_ms(value, name=name)
     except TypeError:
         raise TypeError(f"{name} takes {accepted}, got {value!r}") from None
+    except ValueError:
+        raise ValueError(f"{name} must be finite ({accepted}), got {value!r}") from None
     if millis < 0 or (millis == 0 and not allow_zero):
-        bound = "0 or more" if allow_zero else "more than 0"
+        bound = "0 or more" if allow_zero else "at least 1 millisecond"
         raise ValueError(f"{name} must be {bound} ({accepted}), got {value!r}")
     return millis
 
 
 def _account_id(value: object) -> str:
-    if not isinstance(value, str) or len(value) != 12 or not value.isdigit():
-        raise ValueError(f"account_id takes a string of 12 digits, got {value!r}")
+    if not isinstance(value, str):
+        raise TypeError(f"account_id takes a string of 12 digits, got {value!r}")
+    # isdigit() alone would let through other scripts' digits, such as '١٢٣'.
+    if len(value) != 12 or not value.isascii() or not value.isdigit():
+        raise ValueError(f"account_id must be a string of 12 digits, got {value!r}")
     return value
 
 
@@ -62,13 +68,20 @@ def build_settings(options: dict[str, Any]) -> Settings:
     """
     unknown = sorted(set(options) - set(DEFAULTS))
     if unknown:
+        hints = "".join(
+            f" ({name!r}: did you mean {close[0]!r}?)"
+            for name in unknown
+            if (close := difflib.get_close_matches(name, DEFAULTS, n=1))
+        )
         raise TypeError(
-            f"mock_streams() got unknown option(s) {', '.join(map(repr, unknown))}; "
+            f"mock_streams() got unknown option(s) {', '.join(map(repr, unknown))}{hints}; "
             f"options are: {', '.join(DEFAULTS)}"
         )
     merged = {**DEFAULTS, **options}
     partitions = _positive_int("partitions", merged["partitions"])
-    readers = _positive_int("max_readers_per_shard", merged["max_readers_per_shard"], allow_none=True)
+    readers = _positive_int(
+        "max_readers_per_shard", merged["max_readers_per_shard"], allow_none=True
+    )
     reader_idle = _duration("reader_idle", merged["reader_idle"])
     rollover = _duration("shard_rollover", merged["shard_rollover"], allow_none=True)
     retention = _duration("retention", merged["retention"])
@@ -86,4 +99,3 @@ def build_settings(options: dict[str, Any]) -> Settings:
         transitions_ms=transitions,
         account_id=_account_id(merged["account_id"]),
     )
-

@@ -19,6 +19,7 @@ import logging
 from typing import Any
 
 from ..wire.protocol import WireAnswer
+from . import backoff
 from .responder import Responder
 
 logger = logging.getLogger("dynastream_mock")
@@ -107,6 +108,7 @@ def _make_send(original: Any, responder: Responder) -> Any:
     async def send(self: Any, request: Any) -> Any:
         answer = responder(request.url, request.headers, request.body)
         if answer is None:
+            backoff.note_answered(None)  # a back-off after this one is real time
             return await original(self, request)
         response = _to_aio_response(request.url, answer)
         if not getattr(request, "stream_output", False):

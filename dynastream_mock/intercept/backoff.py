@@ -1,14 +1,19 @@
 """Retry back-off on virtual time.
 
-botocore sleeps between retries in ``Endpoint._needs_retry`` (legacy and standard modes).
-While a mock is active, a back-off after a response the mock gave advances that mock's
-clock by the same amount instead of blocking: the retries still happen, tests stay fast,
-and time-based behaviour (reader idling, iterator expiry) sees the time pass.
+botocore sleeps between retries in ``Endpoint._needs_retry`` (legacy and standard modes),
+aiobotocore awaits ``asyncio.sleep`` at the same place. While a mock is active, a back-off
+after a response the mock gave advances that mock's clock by the same amount instead of
+blocking: the retries still happen, tests stay fast, and time-based behaviour (reader
+idling, iterator expiry) sees the time pass. Which clock answered is kept in a context
+variable, so threads and asyncio tasks each see their own latest answer.
 """
 
 from __future__ import annotations
 
-import threading
+import asyncio
+import contextvars
+import importlib
+import importlib.util
 import time
 import types
 from typing import Any
@@ -17,22 +22,23 @@ import botocore.endpoint
 
 from ..clock import Clock
 
-_answered = threading.local()
-_original_time_module: Any = None
+_answered: contextvars.ContextVar[Clock | None] = contextvars.ContextVar(
+    "dynastream_answered", default=None
+)
+#: (module, attribute, original value) of every module reference replaced by install().
+_replaced: list[tuple[Any, str, Any]] = []
 
 
 def note_answered(clock: Clock | None) -> None:
-    """Remember which clock answered this thread's latest request (None: the network did)."""
-    _answered.clock = clock
+    """Remember which clock answered the latest request here (None: the network did)."""
+    _answered.set(clock)
 
 
-def _sleep(seconds: float) -> None:
-    clock: Clock | None = getattr(_answered, "clock", None)
-    if clock is None:
-        time.sleep(seconds)
-        return
-    _answered.clock = None
-    clock.advance_ms(round(seconds * 1000))
+def _take_answering_clock() -> Clock | None:
+    clock = _answered.get()
+    if clock is not None:
+        _answered.set(None)
+    return clock
 
 
 class _TimeWithVirtualSleep(types.ModuleType):
@@ -43,18 +49,45 @@ class _TimeWithVirtualSleep(types.ModuleType):
 
     @staticmethod
     def sleep(seconds: float) -> None:
-        _sleep(seconds)
+        clock = _take_answering_clock()
+        if clock is None:
+            time.sleep(seconds)
+        else:
+            clock.advance_ms(round(seconds * 1000))
+
+
+class _AsyncioWithVirtualSleep(types.ModuleType):
+    """``asyncio`` for aiobotocore.endpoint: everything real, but ``sleep`` as above."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(asyncio, name)
+
+    @staticmethod
+    async def sleep(seconds: float, result: Any = None) -> Any:
+        clock = _take_answering_clock()
+        if clock is None:
+            return await asyncio.sleep(seconds, result)
+        clock.advance_ms(round(seconds * 1000))
+        return await asyncio.sleep(0, result)  # still yield to the loop, as a sleep does
+
+
+def _replace(module: Any, attribute: str, value: Any) -> None:
+    _replaced.append((module, attribute, getattr(module, attribute)))
+    setattr(module, attribute, value)
 
 
 def install() -> None:
-    global _original_time_module
-    _original_time_module = botocore.endpoint.time
-    botocore.endpoint.time = _TimeWithVirtualSleep("time")
+    _replace(botocore.endpoint, "time", _TimeWithVirtualSleep("time"))
+    if importlib.util.find_spec("aiobotocore") is not None:
+        try:
+            aio_endpoint = importlib.import_module("aiobotocore.endpoint")
+        except Exception:  # an aiobotocore broken beside this botocore: no client uses it
+            return
+        _replace(aio_endpoint, "asyncio", _AsyncioWithVirtualSleep("asyncio"))
 
 
 def uninstall() -> None:
-    global _original_time_module
-    if _original_time_module is not None:
-        botocore.endpoint.time = _original_time_module
-        _original_time_module = None
-    _answered.clock = None
+    while _replaced:
+        module, attribute, original = _replaced.pop()
+        setattr(module, attribute, original)
+    _answered.set(None)
