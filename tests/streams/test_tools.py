@@ -14,7 +14,7 @@ from conftest import REGION, create_stream_table, read_shard
 from dynastream_mock import MockStreams, mock_streams
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "examples"))
-from stream_consumer import StreamConsumer  # noqa: E402
+from stream_consumer import StreamConsumer
 
 
 def describe_shards(streams: Any, arn: str) -> list[Any]:
@@ -74,7 +74,7 @@ def test_split_shard_refuses_what_it_cannot_split(mock: MockStreams, ddb: Any) -
     create_stream_table(ddb)
     create_stream_table(ddb, "Quiet", view_type=None)
 
-    with pytest.raises(ValueError, match="no table 'Usrs'.*Users"):
+    with pytest.raises(ValueError, match=r"no table 'Usrs'.*Users"):
         mock.split_shard("Usrs")
     with pytest.raises(ValueError, match="no enabled stream"):
         mock.split_shard("Quiet")
