@@ -336,6 +336,10 @@ class _Node:
     def java_hash(self, v: Any) -> int:
         return _generic_hash(v)
 
+    def normalized(self, v: Any) -> Any:
+        """``v`` as the service reads it (Coral coerces "true" to a boolean, 5.5 to 5)."""
+        return v
+
 
 class _Limits:
     """Length or value bounds and string pattern/enum of one scalar shape."""
@@ -497,6 +501,9 @@ class _IntNode(_Node):
             return e.message
         return None
 
+    def normalized(self, v: Any) -> Any:
+        return v if type(v) is int else self.coerce(v)
+
     def check(self, v: Any, path: str, out: list[_Violation]) -> None:
         x = self.coerce(v)
         if self.own:
@@ -551,6 +558,9 @@ class _DoubleNode(_Node):
     def type_error(self, v: Any) -> str | None:
         t = type(v)
         return None if t is float or t is int else _scalar_mismatch(v, "Double")
+
+    def normalized(self, v: Any) -> Any:
+        return v if type(v) is float else self.coerce(v)
 
     def check(self, v: Any, path: str, out: list[_Violation]) -> None:
         x = self.coerce(v)
@@ -610,6 +620,9 @@ class _BoolNode(_Node):
     def check(self, v: Any, path: str, out: list[_Violation]) -> None:
         if type(v) is not bool:
             self.coerce(v)
+
+    def normalized(self, v: Any) -> Any:
+        return v if type(v) is bool else self.coerce(v)
 
     def java_str(self, v: Any) -> str:
         try:
@@ -747,6 +760,10 @@ class _StructNode(_Node):
                     out.append((None, None, f"{path}.{segment}" if path else segment, _NOT_NULL))
             else:
                 node.check(x, f"{path}.{segment}" if path else segment, out)
+                # Handlers see what the service sees; the request is ours to change.
+                normal = node.normalized(x)
+                if normal is not x:
+                    v[key] = normal
 
     def children(self, v: Any) -> Iterator[tuple[_Node, Any]]:
         if self.opaque:

@@ -548,3 +548,13 @@ def test_put_item_validation_is_fast() -> None:
             validator(params)
         best = min(best, (time.perf_counter() - start) / rounds)
     assert best < 20e-6
+
+
+def test_validation_hands_handlers_the_values_the_service_reads() -> None:
+    params: dict[str, object] = {"StreamArn": "arn:" + "x" * 40, "Limit": 5.7}
+    validator_for("dynamodbstreams", "DescribeStream")(params)
+    assert params["Limit"] == 5 and type(params["Limit"]) is int
+
+    get: dict[str, object] = {"TableName": "Users", "Key": {}, "ConsistentRead": "false"}
+    validator_for("dynamodb", "GetItem")(get)
+    assert get["ConsistentRead"] is False
