@@ -88,6 +88,14 @@ def _respond(url: str, headers: Mapping[str, str], body: bytes | str | None) -> 
     return mock.serve(destination, headers, body)
 
 
+def _clock_for(url: str) -> Clock | None:
+    """The clock of the mock that would answer ``url`` (None when the URL is not ours)."""
+    if resolve_host(host_of(url)) is None:
+        return None
+    with _active_lock:
+        return _active[-1].clock if _active else None
+
+
 def _internal_error(error: BaseException) -> AwsError:
     # A bug in the mock must still reach the client as a well-formed AWS answer.
     logger.exception("dynastream_mock failed to answer a request", exc_info=error)
@@ -151,7 +159,7 @@ class MockStreams:
             # A frozen or advanced clock is state of the previous run, like its tables.
             self.clock._restart()
         saved = _snapshot_environment()
-        intercept.install(_respond)
+        intercept.install(_respond, _clock_for)
         try:
             os.environ.update(FAKE_CREDENTIALS)
             for name in HIDDEN_VARIABLES:

@@ -11,17 +11,18 @@ import threading
 from collections.abc import Callable
 
 from . import aiobotocore_patch, backoff, botocore_patch, requests_route
+from .backoff import ClockFinder
 from .responder import Responder
 
 _lock = threading.Lock()
 _users = 0
 
 #: (install, uninstall) in installation order; removed in reverse order.
-_PATCHES: tuple[tuple[Callable[[Responder], None], Callable[[], None]], ...] = (
-    (botocore_patch.install, botocore_patch.uninstall),
-    (lambda responder: backoff.install(), backoff.uninstall),
-    (aiobotocore_patch.install, aiobotocore_patch.uninstall),
-    (requests_route.install, requests_route.uninstall),
+_PATCHES: tuple[tuple[Callable[[Responder, ClockFinder], None], Callable[[], None]], ...] = (
+    (lambda responder, _: botocore_patch.install(responder), botocore_patch.uninstall),
+    (lambda _, clock_for: backoff.install(clock_for), backoff.uninstall),
+    (lambda responder, _: aiobotocore_patch.install(responder), aiobotocore_patch.uninstall),
+    (lambda responder, _: requests_route.install(responder), requests_route.uninstall),
 )
 
 
@@ -36,8 +37,12 @@ def _remove(installed: list[Callable[[], None]]) -> None:
         _remove(installed)
 
 
-def install(responder: Responder) -> None:
-    """Start intercepting (counted: every install needs one ``uninstall``)."""
+def install(responder: Responder, clock_for: ClockFinder) -> None:
+    """Start intercepting (counted: every install needs one ``uninstall``).
+
+    ``responder`` answers requests; ``clock_for(url)`` names the clock of the mock that
+    would answer ``url``, for waits that become virtual time.
+    """
     global _users
     with _lock:
         _users += 1
@@ -46,7 +51,7 @@ def install(responder: Responder) -> None:
         done: list[Callable[[], None]] = []
         try:
             for apply, undo in _PATCHES:
-                apply(responder)
+                apply(responder, clock_for)
                 done.append(undo)
         except BaseException:
             _users = 0

@@ -118,3 +118,24 @@ def test_clear_removes_every_fault_and_bad_faults_are_refused(mock: MockStreams)
         mock.faults.add("ListStreams", "ConditionalCheckFailedException")
     with pytest.raises(ValueError, match="times="):
         mock.faults.add("ListTables", "InternalServerError", times=0)
+
+
+def test_adaptive_retry_mode_waits_on_the_mock_clock(mock: MockStreams) -> None:
+    mock.clock.freeze()
+    ddb = boto3.client(
+        "dynamodb",
+        region_name=REGION,
+        config=Config(retries={"mode": "adaptive", "max_attempts": 10}),
+    )
+    # Throttling answers switch on the client-side rate limiter, whose token bucket then
+    # makes the following calls wait for capacity.
+    fault = mock.faults.add("ListTables", "ThrottlingException", times=6)
+    before = mock.clock.now()
+    started = time.monotonic()
+
+    for _ in range(20):
+        ddb.list_tables()
+
+    assert fault.hits == 6
+    assert time.monotonic() - started < 2.0
+    assert mock.clock.now() > before
