@@ -6,7 +6,7 @@ from typing import Any
 
 from ..backend.world import RegionWorld
 from ..errors import UnknownOperationException
-from . import dynamodb_items, dynamodb_tables, dynamodbstreams  # noqa: F401  (registers handlers)
+from . import dynamodb_items, dynamodb_tables, dynamodbstreams, items_batch, queries  # noqa: F401  (registers handlers)
 from .router import HANDLERS
 from .validation import operation_names, validator_for
 

@@ -1,39 +1,172 @@
-"""DynamoDB data plane: item reads and writes."""
+"""DynamoDB data plane, single items: PutItem, GetItem, UpdateItem, DeleteItem."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ..backend import values
+from ..backend.expressions import (
+    BoundCondition,
+    ParsedCondition,
+    ParsedUpdate,
+    ResolvedPath,
+    bind_condition,
+    bind_update,
+    check_placeholders,
+    parse_condition,
+    parse_update,
+    project,
+)
+from ..backend.expressions.evaluate import Binder
 from ..backend.world import RegionWorld
+from ..errors import ConditionalCheckFailedException, ValidationException
+from .item_requests import (
+    INVALID,
+    Placeholders,
+    add_consumed,
+    check_expression_params,
+    check_item_size,
+    check_return_values,
+    key_of_item,
+    normalize_key,
+    projection_paths,
+    read_units,
+    write_units,
+)
 from .router import Params, Result, handles
+
+CONDITION_FAILED = "The conditional request failed"
+
+
+def parse_bound_condition(
+    params: Mapping[str, object], placeholders: Placeholders
+) -> tuple[BoundCondition | None, ParsedCondition | None]:
+    """ConditionExpression parsed and bound (None when the request has none)."""
+    text = params.get("ConditionExpression")
+    if text is None:
+        return None, None
+    assert isinstance(text, str)
+    parsed = parse_condition(text)
+    return bind_condition(parsed, placeholders.names, placeholders.values), parsed
+
+
+def check_condition(
+    condition: BoundCondition | None, old: values.Item | None, params: Params
+) -> None:
+    """Raise ConditionalCheckFailedException (with the old item when asked) on a miss."""
+    if condition is None or condition.evaluate(old):
+        return
+    if params.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD" and old is not None:
+        raise ConditionalCheckFailedException(CONDITION_FAILED, Item=old)
+    raise ConditionalCheckFailedException(CONDITION_FAILED)
 
 
 @handles("dynamodb", "PutItem")
 def put_item(world: RegionWorld, params: Params) -> Result:
-    table = world.table_for_items(params["TableName"])
+    placeholders = check_expression_params("PutItem", params)
+    return_values = check_return_values("PutItem", params)
     item = values.normalize_item(params["Item"])
-    key = table.key_of(item)
-    size = values.item_size(item)
-    old = world.write_item(table, key, item, size)
+    size = check_item_size(item)
+    condition, parsed = parse_bound_condition(params, placeholders)
+    check_placeholders(placeholders.names, placeholders.values, parsed)
+    table = world.table_for_items(params["TableName"])
+    key = key_of_item(table, item)
+    old = table.get(key)
+    old_size = table.item_sizes.get(key, 0)
+    check_condition(condition, old, params)
+    world.write_item(table, key, item, size)
     result: Result = {}
-    if params.get("ReturnValues") == "ALL_OLD" and old is not None:
+    if return_values == "ALL_OLD" and old is not None:
         result["Attributes"] = old
-    return result
+    return add_consumed(result, params, table.name, write_units(size, old_size))
 
 
 @handles("dynamodb", "GetItem")
 def get_item(world: RegionWorld, params: Params) -> Result:
+    placeholders = check_expression_params("GetItem", params)
+    paths, parsed = projection_paths(params, placeholders.names)
+    check_placeholders(placeholders.names, placeholders.values, parsed)
     table = world.table_for_items(params["TableName"])
-    key = table.check_key_only(params["Key"])
+    _, key = normalize_key(table, params["Key"])
     item = table.get(key)
-    return {} if item is None else {"Item": item}
+    result: Result = {}
+    if item is not None:
+        result["Item"] = item if paths is None else project(item, paths)
+    units = read_units(table.item_sizes.get(key, 0), bool(params.get("ConsistentRead")))
+    return add_consumed(result, params, table.name, units)
 
 
 @handles("dynamodb", "DeleteItem")
 def delete_item(world: RegionWorld, params: Params) -> Result:
+    placeholders = check_expression_params("DeleteItem", params)
+    return_values = check_return_values("DeleteItem", params)
+    condition, parsed = parse_bound_condition(params, placeholders)
+    check_placeholders(placeholders.names, placeholders.values, parsed)
     table = world.table_for_items(params["TableName"])
-    key = table.check_key_only(params["Key"])
-    old = world.write_item(table, key, None, 0)
+    _, key = normalize_key(table, params["Key"])
+    old = table.get(key)
+    old_size = table.item_sizes.get(key, 0)
+    check_condition(condition, old, params)
+    if old is not None:
+        world.write_item(table, key, None, 0)
     result: Result = {}
-    if params.get("ReturnValues") == "ALL_OLD" and old is not None:
+    if return_values == "ALL_OLD" and old is not None:
         result["Attributes"] = old
-    return result
+    return add_consumed(result, params, table.name, write_units(old_size))
+
+
+def update_targets(parsed: ParsedUpdate, names: Mapping[str, str]) -> list[ResolvedPath]:
+    """The document paths an UpdateExpression writes, placeholders resolved."""
+    binder = Binder(parsed, names, None)
+    return [binder.path(path) for path in parsed.targets]
+
+
+def check_key_not_updated(key_names: tuple[str, ...], targets: list[ResolvedPath]) -> None:
+    for path in targets:
+        if path[0] in key_names:
+            raise ValidationException(
+                INVALID + f"Cannot update attribute {path[0]}. This attribute is part of the key"
+            )
+
+
+@handles("dynamodb", "UpdateItem")
+def update_item(world: RegionWorld, params: Params) -> Result:
+    placeholders = check_expression_params("UpdateItem", params)
+    return_values = check_return_values("UpdateItem", params)
+    names, eav = placeholders.names, placeholders.values
+    text = params.get("UpdateExpression")
+    parsed_update = parse_update(text) if text is not None else None
+    update = bind_update(parsed_update, names, eav) if parsed_update is not None else None
+    condition, parsed_condition = parse_bound_condition(params, placeholders)
+    check_placeholders(names, eav, parsed_update, parsed_condition)
+    table = world.table_for_items(params["TableName"])
+    key_item, key = normalize_key(table, params["Key"])
+    targets = update_targets(parsed_update, names) if parsed_update is not None else []
+    check_key_not_updated(table.key_schema.names, targets)
+    old = table.get(key)
+    old_size = table.item_sizes.get(key, 0)
+    check_condition(condition, old, params)
+    # A missing item is created from its key, then updated (AWS's upsert).
+    base = old if old is not None else key_item
+    new = update.apply(base) if update is not None else dict(base)
+    size = check_item_size(new, "Item size to update has exceeded the maximum allowed size")
+    world.write_item(table, key, new, size)
+    result: Result = {}
+    attributes = _returned_attributes(return_values, old, new, targets)
+    if attributes:
+        result["Attributes"] = attributes
+    return add_consumed(result, params, table.name, write_units(size, old_size))
+
+
+def _returned_attributes(
+    return_values: str, old: values.Item | None, new: values.Item, targets: list[ResolvedPath]
+) -> values.Item | None:
+    if return_values == "ALL_OLD":
+        return old
+    if return_values == "ALL_NEW":
+        return new
+    if return_values == "UPDATED_OLD":
+        return project(old, targets) if old is not None else None
+    if return_values == "UPDATED_NEW":
+        return project(new, targets)
+    return None

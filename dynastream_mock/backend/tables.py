@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from bisect import bisect_left, insort
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -159,6 +159,38 @@ class Table:
         items = self.items
         for range_key in list(ordered):
             found = items.get((hash_key, range_key))
+            if found is not None:
+                yield found
+
+    def partition_range(
+        self,
+        hash_key: KeyPart,
+        *,
+        low: tuple[KeyPart, bool] | None = None,
+        high: tuple[KeyPart, bool] | None = None,
+        forward: bool = True,
+    ) -> Iterator[Item]:
+        """Items of one partition whose sort key lies between ``low`` and ``high``.
+
+        Each bound is ``(canonical sort key, inclusive)``; the start is found by binary
+        search, so a page costs what it returns, not the size of the partition.
+        """
+        if self.key_schema.range_name is None:
+            yield from self.partition_items(hash_key, forward=forward)
+            return
+        ranges = self._sort_keys.get(hash_key)
+        if not ranges:
+            return
+        start = 0
+        if low is not None:
+            start = (bisect_left if low[1] else bisect_right)(ranges, low[0])
+        stop = len(ranges)
+        if high is not None:
+            stop = (bisect_right if high[1] else bisect_left)(ranges, high[0])
+        positions = range(start, stop) if forward else range(stop - 1, start - 1, -1)
+        items = self.items
+        for position in positions:
+            found = items.get((hash_key, ranges[position]))
             if found is not None:
                 yield found
 

@@ -1,0 +1,259 @@
+"""What the item operations share: request-level checks, keys, capacity and projections.
+
+Each item handler validates the whole request first (legacy parameters, placeholders,
+expressions, values, keys), then reads and writes through ``RegionWorld.write_item``. The
+helpers here raise AWS's messages in AWS's order.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from ..backend import values
+from ..backend.expressions import (
+    ParsedExpression,
+    ResolvedPath,
+    parse_projection,
+    resolve_projection,
+    validate_expression_names,
+    validate_expression_values,
+)
+from ..backend.tables import KeyTuple, Table
+from ..errors import ValidationException
+from .router import Params, Result
+
+MAX_ITEM_BYTES: Final = 400 * 1024
+MAX_HASH_KEY_BYTES: Final = 2048
+MAX_RANGE_KEY_BYTES: Final = 1024
+
+#: Real AWS reports these request checks inside Coral's one-error envelope.
+ONE_ERROR: Final = "1 validation error detected: "
+INVALID: Final = "One or more parameter values were invalid: "
+KEY_MISMATCH: Final = "The provided key element does not match the schema"
+ITEM_TOO_BIG: Final = "Item size has exceeded the maximum allowed size"
+
+#: The legacy counterpart of each expression parameter, per operation, in AWS's order.
+_LEGACY: Final[dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
+    "PutItem": (("Expected",), ("ConditionExpression",)),
+    "DeleteItem": (("Expected",), ("ConditionExpression",)),
+    "UpdateItem": (("AttributeUpdates", "Expected"), ("UpdateExpression", "ConditionExpression")),
+    "GetItem": (("AttributesToGet",), ("ProjectionExpression",)),
+    "BatchGetItem": (("AttributesToGet",), ("ProjectionExpression",)),
+    "Query": (
+        ("AttributesToGet", "QueryFilter", "ConditionalOperator", "KeyConditions"),
+        ("ProjectionExpression", "FilterExpression", "KeyConditionExpression"),
+    ),
+    "Scan": (
+        ("AttributesToGet", "ScanFilter", "ConditionalOperator"),
+        ("ProjectionExpression", "FilterExpression"),
+    ),
+}
+
+#: Legacy parameters dynastream_mock serves, and the expression each one maps to.
+_SUPPORTED_LEGACY: Final = {"AttributesToGet"}
+_MODERN: Final = {
+    "Expected": "ConditionExpression",
+    "AttributeUpdates": "UpdateExpression",
+    "QueryFilter": "FilterExpression",
+    "ScanFilter": "FilterExpression",
+    "ConditionalOperator": "FilterExpression or ConditionExpression",
+    "KeyConditions": "KeyConditionExpression",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Placeholders:
+    names: dict[str, str]
+    values: dict[str, values.AttributeValue]
+
+
+def check_expression_params(operation: str, params: Params) -> Placeholders:
+    """Legacy/expression mixing, placeholder maps without expressions, empty maps.
+
+    Returns the validated ExpressionAttributeNames/Values. dynastream_mock serves the
+    legacy ``AttributesToGet`` and refuses the other legacy parameters with a
+    ValidationException that names the expression to use instead.
+    """
+    legacy, expressions = _LEGACY[operation]
+    used_expressions = [name for name in expressions if params.get(name) is not None]
+    used_legacy = [name for name in legacy if params.get(name) is not None]
+    if used_expressions and used_legacy:
+        raise ValidationException(
+            "Can not use both expression and non-expression parameters in the same request: "
+            f"Non-expression parameters: {{{', '.join(used_legacy)}}} "
+            f"Expression parameters: {{{', '.join(used_expressions)}}}"
+        )
+    names = params.get("ExpressionAttributeNames")
+    eav = params.get("ExpressionAttributeValues")
+    if names is not None and not used_expressions:
+        raise ValidationException(
+            ONE_ERROR + "ExpressionAttributeNames can only be specified when using expressions"
+        )
+    value_expressions = [name for name in used_expressions if name != "ProjectionExpression"]
+    if eav is not None and not value_expressions:
+        raise ValidationException(
+            ONE_ERROR + "ExpressionAttributeValues can only be specified when using expressions"
+        )
+    if names is not None and not names:
+        raise ValidationException(ONE_ERROR + "ExpressionAttributeNames must not be empty")
+    if eav is not None and not eav:
+        raise ValidationException(ONE_ERROR + "ExpressionAttributeValues must not be empty")
+    for name in used_legacy:
+        if name not in _SUPPORTED_LEGACY:
+            raise ValidationException(
+                f"dynastream_mock does not support the legacy parameter {name} of "
+                f"{operation}; use {_MODERN[name]} instead"
+            )
+    return Placeholders(validate_expression_names(names), validate_expression_values(eav))
+
+
+def check_return_values(operation: str, params: Params) -> str:
+    """ReturnValues as the operation allows it (PutItem/DeleteItem: ALL_OLD or NONE)."""
+    wanted: str = params.get("ReturnValues") or "NONE"
+    if operation in ("PutItem", "DeleteItem") and wanted not in ("NONE", "ALL_OLD"):
+        raise ValidationException(ONE_ERROR + "ReturnValues can only be ALL_OLD or NONE")
+    return wanted
+
+
+# -- keys ---------------------------------------------------------------------------------
+
+
+def _check_key_value(table: Table, name: str, value: Mapping[str, Any], is_hash: bool) -> None:
+    kind = next(iter(value), "")
+    raw: Any = value.get(kind)
+    if kind in ("S", "B") and raw in ("", b""):
+        word = "string" if kind == "S" else "binary"
+        raise ValidationException(
+            "One or more parameter values are not valid. The AttributeValue for a key "
+            f"attribute cannot contain an empty {word} value. Key: {name}"
+        )
+    if kind == "S":
+        size = len(raw.encode("utf-8", "surrogatepass"))
+    elif kind == "B":
+        size = len(values.b64_bytes(raw))
+    else:
+        return
+    if is_hash and size > MAX_HASH_KEY_BYTES:
+        # "limit of2048" (no space) is AWS's own text.
+        raise ValidationException(
+            INVALID + "Size of hashkey has exceeded the maximum size limit of2048 bytes"
+        )
+    if not is_hash and size > MAX_RANGE_KEY_BYTES:
+        raise ValidationException(
+            INVALID + "Aggregated size of all range keys has exceeded the size limit of 1024 bytes"
+        )
+
+
+def _check_key_values(table: Table, item: Mapping[str, Any]) -> None:
+    schema = table.key_schema
+    for name, kind in schema.elements():
+        value = item.get(name)
+        expected = schema.hash_type if kind == "HASH" else schema.range_type
+        # A mistyped key is reported by Table.key_of, with AWS's type-mismatch text.
+        if isinstance(value, dict) and len(value) == 1 and expected in value:
+            _check_key_value(table, name, value, kind == "HASH")
+
+
+def key_of_key_param(table: Table, key: Mapping[str, Any]) -> KeyTuple:
+    """The storage key of a ``Key`` parameter: exactly the schema's attributes and types."""
+    schema = table.key_schema
+    elements = (
+        ((schema.hash_name, schema.hash_type),)
+        if schema.range_name is None
+        else ((schema.hash_name, schema.hash_type), (schema.range_name, schema.range_type))
+    )
+    if len(key) != len(elements):
+        raise ValidationException(KEY_MISMATCH)
+    for name, kind in elements:
+        value = key.get(name)
+        if not isinstance(value, dict) or len(value) != 1 or kind not in value:
+            raise ValidationException(KEY_MISMATCH)
+    _check_key_values(table, key)
+    return table.key_of(dict(key), what="key")
+
+
+def key_of_item(table: Table, item: values.Item) -> KeyTuple:
+    """The storage key of a full item (PutItem's messages for missing or mistyped keys)."""
+    _check_key_values(table, item)
+    return table.key_of(item)
+
+
+def normalize_key(table: Table, key: Mapping[str, Any]) -> tuple[values.Item, KeyTuple]:
+    """A ``Key`` parameter validated as AttributeValues and against the schema."""
+    normalized = values.normalize_item(key)
+    return normalized, key_of_key_param(table, normalized)
+
+
+def check_item_size(item: values.Item, message: str = ITEM_TOO_BIG) -> int:
+    size = values.item_size(item)
+    if size > MAX_ITEM_BYTES:
+        raise ValidationException(message)
+    return size
+
+
+# -- projections --------------------------------------------------------------------------
+
+
+def projection_paths(
+    params: Mapping[str, Any], names: Mapping[str, str]
+) -> tuple[tuple[ResolvedPath, ...] | None, ParsedExpression | None]:
+    """The paths of ProjectionExpression (or legacy AttributesToGet); None for everything."""
+    text = params.get("ProjectionExpression")
+    if text is not None:
+        parsed = parse_projection(text)
+        return resolve_projection(parsed, names), parsed
+    attributes = params.get("AttributesToGet")
+    if attributes is not None:
+        seen: set[str] = set()
+        for name in attributes:
+            if name in seen:
+                raise ValidationException(INVALID + f"Duplicate value in attribute name: {name}")
+            seen.add(name)
+        return tuple((name,) for name in attributes), None
+    return None, None
+
+
+# -- consumed capacity --------------------------------------------------------------------
+
+
+def write_units(*sizes: int) -> float:
+    """One write unit per started KB of the larger of the old and new item (at least 1)."""
+    return float(max(1, *(math.ceil(size / 1024) for size in sizes)))
+
+
+def read_units(size: int, consistent: bool) -> float:
+    """One read unit per started 4 KB, halved for eventually consistent reads (at least 1)."""
+    units = max(1, math.ceil(size / 4096))
+    return float(units) if consistent else units / 2
+
+
+def consumed(params: Params, table_name: str, units: float) -> dict[str, Any] | None:
+    """The ConsumedCapacity member, or None when not asked for."""
+    mode = params.get("ReturnConsumedCapacity")
+    if mode not in ("TOTAL", "INDEXES"):
+        return None
+    capacity: dict[str, Any] = {"TableName": table_name, "CapacityUnits": units}
+    if mode == "INDEXES":
+        capacity["Table"] = {"CapacityUnits": units}
+    return capacity
+
+
+def add_consumed(result: Result, params: Params, table_name: str, units: float) -> Result:
+    capacity = consumed(params, table_name, units)
+    if capacity is not None:
+        result["ConsumedCapacity"] = capacity
+    return result
+
+
+def merge_capacities(params: Params, per_table: Mapping[str, float]) -> list[dict[str, Any]] | None:
+    """Batch operations answer one ConsumedCapacity per table touched."""
+    if params.get("ReturnConsumedCapacity") not in ("TOTAL", "INDEXES"):
+        return None
+    return [
+        capacity
+        for name, units in per_table.items()
+        if (capacity := consumed(params, name, units)) is not None
+    ]

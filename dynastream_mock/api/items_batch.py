@@ -1,0 +1,141 @@
+"""DynamoDB data plane, batches: BatchWriteItem and BatchGetItem.
+
+A batch is validated whole before anything changes; then every put and delete passes
+``RegionWorld.write_item``, so each one makes its own stream record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+from ..backend import values
+from ..backend.expressions import check_placeholders, project
+from ..backend.tables import KeyTuple, Table
+from ..backend.world import RegionWorld
+from ..errors import ValidationException
+from .item_requests import (
+    check_expression_params,
+    check_item_size,
+    key_of_key_param,
+    merge_capacities,
+    projection_paths,
+    read_units,
+    write_units,
+)
+from .router import Params, Result, handles
+
+MAX_WRITES: Final = 25
+MAX_GETS: Final = 100
+#: BatchGetItem answers at most this much; the rest comes back as UnprocessedKeys.
+MAX_GET_BYTES: Final = 16 * 1024 * 1024
+_DUPLICATES = "Provided list of item keys contains duplicates"
+# AWS reuses the AttributeValue text for a WriteRequest that is not exactly one request.
+_NOT_ONE_REQUEST = (
+    "Supplied AttributeValue has more than one datatypes set, "
+    "must contain exactly one of the supported datatypes"
+)
+
+#: (table, key, new item or None for a delete, new item size)
+_Write = tuple[Table, KeyTuple, "values.Item | None", int]
+
+
+def _key_part_of(table: Table, item: Mapping[str, Any]) -> dict[str, Any]:
+    # A put's key is checked like a Key parameter: every mismatch reads the same.
+    return {name: item[name] for name in table.key_schema.names if name in item}
+
+
+@handles("dynamodb", "BatchWriteItem")
+def batch_write_item(world: RegionWorld, params: Params) -> Result:
+    request_items: dict[str, list[dict[str, Any]]] = params["RequestItems"]
+    if sum(len(requests) for requests in request_items.values()) > MAX_WRITES:
+        raise ValidationException("Too many items requested for the BatchWriteItem call")
+    normalized: dict[str, list[tuple[values.Item, int] | values.Item]] = {}
+    for name, requests in request_items.items():
+        entries: list[tuple[values.Item, int] | values.Item] = []
+        for request in requests:
+            put = request.get("PutRequest")
+            delete = request.get("DeleteRequest")
+            if (put is None) == (delete is None):
+                raise ValidationException(_NOT_ONE_REQUEST)
+            if put is not None:
+                item = values.normalize_item(put["Item"])
+                entries.append((item, check_item_size(item)))
+            else:
+                assert delete is not None
+                entries.append(values.normalize_item(delete["Key"]))
+        normalized[name] = entries
+    writes: list[_Write] = []
+    for name, entries in normalized.items():
+        table = world.table_for_items(name)
+        seen: set[KeyTuple] = set()
+        for entry in entries:
+            if isinstance(entry, tuple):
+                item, size = entry
+                key = key_of_key_param(table, _key_part_of(table, item))
+                writes.append((table, key, item, size))
+            else:
+                key = key_of_key_param(table, entry)
+                writes.append((table, key, None, 0))
+            if key in seen:
+                raise ValidationException(_DUPLICATES)
+            seen.add(key)
+    units: dict[str, float] = {}
+    for table, key, new_item, size in writes:
+        old_size = table.item_sizes.get(key, 0)
+        world.write_item(table, key, new_item, size)
+        units[table.name] = units.get(table.name, 0.0) + write_units(size, old_size)
+    result: Result = {"UnprocessedItems": {}}
+    capacities = merge_capacities(params, units)
+    if capacities is not None:
+        result["ConsumedCapacity"] = capacities
+    return result
+
+
+@handles("dynamodb", "BatchGetItem")
+def batch_get_item(world: RegionWorld, params: Params) -> Result:
+    request_items: dict[str, dict[str, Any]] = params["RequestItems"]
+    if sum(len(request["Keys"]) for request in request_items.values()) > MAX_GETS:
+        raise ValidationException("Too many items requested for the BatchGetItem call")
+    plans = []
+    for name, request in request_items.items():
+        placeholders = check_expression_params("BatchGetItem", request)
+        paths, parsed = projection_paths(request, placeholders.names)
+        check_placeholders(placeholders.names, placeholders.values, parsed)
+        keys = [values.normalize_item(key) for key in request["Keys"]]
+        plans.append((name, request, paths, keys))
+    resolved = []
+    for name, request, paths, keys in plans:
+        table = world.table_for_items(name)
+        seen: set[KeyTuple] = set()
+        storage_keys: list[KeyTuple] = []
+        for key_item in keys:
+            key = key_of_key_param(table, key_item)
+            if key in seen:
+                raise ValidationException(_DUPLICATES)
+            seen.add(key)
+            storage_keys.append(key)
+        resolved.append((table, request, paths, list(zip(keys, storage_keys, strict=True))))
+    responses: dict[str, list[values.Item]] = {}
+    unprocessed: dict[str, dict[str, Any]] = {}
+    units: dict[str, float] = {}
+    answered = 0
+    for table, request, paths, pairs in resolved:
+        found = responses.setdefault(table.name, [])
+        consistent = bool(request.get("ConsistentRead"))
+        for key_item, key in pairs:
+            size = table.item_sizes.get(key, 0)
+            if answered + size > MAX_GET_BYTES:
+                left = unprocessed.setdefault(table.name, {**request, "Keys": []})
+                left["Keys"].append(key_item)
+                continue
+            units[table.name] = units.get(table.name, 0.0) + read_units(size, consistent)
+            item = table.get(key)
+            if item is not None:
+                answered += size
+                found.append(item if paths is None else project(item, paths))
+    result: Result = {"Responses": responses, "UnprocessedKeys": unprocessed}
+    capacities = merge_capacities(params, units)
+    if capacities is not None:
+        result["ConsumedCapacity"] = capacities
+    return result

@@ -1,0 +1,219 @@
+"""DynamoDB data plane, many items: Query and Scan."""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
+from typing import Any
+
+from ..backend import values
+from ..backend.expressions import (
+    KeyCondition,
+    KeyConditionPart,
+    bind_key_condition,
+    check_placeholders,
+    parse_key_condition,
+)
+from ..backend.tables import KeyPart, Table, partition_hash
+from ..backend.world import RegionWorld
+from ..errors import ValidationException
+from .item_pages import (
+    check_no_index,
+    check_select,
+    invalid_start,
+    parse_filter,
+    path_heads,
+    read_page,
+    render_page,
+    starting_key,
+)
+from .item_requests import INVALID, check_expression_params, projection_paths
+from .router import Params, Result, handles
+
+_NOT_SUPPORTED = "Query key condition not supported"
+_TYPE_MISMATCH = INVALID + "Condition parameter type does not match schema type"
+_HASH_SPACE = 2**128
+
+Bound = tuple[KeyPart, bool]
+
+
+@handles("dynamodb", "Query")
+def query(world: RegionWorld, params: Params) -> Result:
+    placeholders = check_expression_params("Query", params)
+    select = check_select(params, is_query=True)
+    text = params.get("KeyConditionExpression")
+    if text is None:
+        raise ValidationException(
+            "Either the KeyConditions or KeyConditionExpression parameter must be specified "
+            "in the request."
+        )
+    names, eav = placeholders.names, placeholders.values
+    parsed_key = parse_key_condition(text)
+    key_condition = bind_key_condition(parsed_key, names, eav)
+    condition, parsed_filter = parse_filter(params, placeholders)
+    paths, parsed_projection = projection_paths(params, names)
+    check_placeholders(names, eav, parsed_key, parsed_filter, parsed_projection)
+    key_condition.parts  # noqa: B018  (KeyConditionExpression's own checks, after the above)
+    table = world.table_for_items(params["TableName"])
+    check_no_index(table, params)
+    hash_part, range_part = _key_parts(table, key_condition)
+    if parsed_filter is not None:
+        for name in table.key_schema.names:
+            if name in path_heads(parsed_filter.root, names):
+                raise ValidationException(
+                    "Filter Expression can only contain non-primary key attributes: "
+                    f"Primary key attribute: {name}"
+                )
+    forward = params.get("ScanIndexForward", True) is not False
+    hash_key = values.canonical_key_value(hash_part.values[0])
+    low, high = _range_bounds(range_part)
+    start = starting_key(table, params)
+    if start is not None:
+        start_item, start_key = start
+        range_name = table.key_schema.range_name
+        if range_part is None or range_name is None:
+            if start_key[0] != hash_key:
+                raise invalid_start(
+                    "The provided starting key is outside query boundaries based on provided "
+                    "conditions"
+                )
+        elif not range_part.matches(start_item[range_name]):
+            raise ValidationException(
+                "The provided starting key does not match the range key predicate"
+            )
+        elif start_key[0] != hash_key:
+            raise ValidationException(
+                "The query can return at most one row and cannot be restarted"
+            )
+        if range_name is None:
+            return render_page(table, params, read_page((), None, None), select, paths)
+        if forward:
+            low = (start_key[1], False)
+        else:
+            high = (start_key[1], False)
+    candidates = table.partition_range(hash_key, low=low, high=high, forward=forward)
+    page = read_page(candidates, params.get("Limit"), condition)
+    return render_page(table, params, page, select, paths)
+
+
+def _key_parts(
+    table: Table, key_condition: KeyCondition
+) -> tuple[KeyConditionPart, KeyConditionPart | None]:
+    """The hash and sort key conditions, checked against the table's key schema."""
+    schema = table.key_schema
+    parts = {part.attribute: part for part in key_condition.parts}
+    if schema.range_name is None and len(parts) > 1:
+        raise ValidationException(_NOT_SUPPORTED)
+    hash_part = parts.get(schema.hash_name)
+    if hash_part is None:
+        raise ValidationException(f"Query condition missed key schema element: {schema.hash_name}")
+    if any(schema.hash_type not in value for value in hash_part.values):
+        raise ValidationException(_TYPE_MISMATCH)
+    if hash_part.op != "=":
+        raise ValidationException(_NOT_SUPPORTED)
+    if schema.range_name is None:
+        return hash_part, None
+    range_part = parts.get(schema.range_name)
+    if range_part is None:
+        if len(parts) > 1:
+            raise ValidationException(
+                f"Query condition missed key schema element: {schema.range_name}"
+            )
+        return hash_part, None
+    if any(schema.range_type not in value for value in range_part.values):
+        raise ValidationException(_TYPE_MISMATCH)
+    return hash_part, range_part
+
+
+def _range_bounds(part: KeyConditionPart | None) -> tuple[Bound | None, Bound | None]:
+    """The sort-key interval of a condition, as (low, high) bounds for a binary search."""
+    if part is None:
+        return None, None
+    first = values.canonical_key_value(part.values[0])
+    op = part.op
+    if op == "=":
+        return (first, True), (first, True)
+    if op == "<":
+        return None, (first, False)
+    if op == "<=":
+        return None, (first, True)
+    if op == ">":
+        return (first, False), None
+    if op == ">=":
+        return (first, True), None
+    if op == "BETWEEN":
+        return (first, True), (values.canonical_key_value(part.values[1]), True)
+    successor = _prefix_successor(first)
+    return (first, True), (None if successor is None else (successor, False))
+
+
+def _prefix_successor(prefix: Any) -> Any:
+    """The smallest value greater than every value that starts with ``prefix`` (or None)."""
+    if isinstance(prefix, bytes):
+        trimmed = prefix.rstrip(b"\xff")
+        return trimmed[:-1] + bytes([trimmed[-1] + 1]) if trimmed else None
+    trimmed = prefix.rstrip(chr(0x10FFFF))
+    return trimmed[:-1] + chr(ord(trimmed[-1]) + 1) if trimmed else None
+
+
+@handles("dynamodb", "Scan")
+def scan(world: RegionWorld, params: Params) -> Result:
+    placeholders = check_expression_params("Scan", params)
+    select = check_select(params, is_query=False)
+    segment = params.get("Segment")
+    total = params.get("TotalSegments")
+    if segment is not None and total is None:
+        raise ValidationException(
+            "The TotalSegments parameter is required but was not present in the request when "
+            "Segment parameter is present"
+        )
+    if total is not None:
+        if segment is None:
+            raise ValidationException(
+                "The Segment parameter is required but was not present in the request when "
+                "parameter TotalSegments is present"
+            )
+        if segment >= total:
+            raise ValidationException(
+                "The Segment parameter is zero-based and must be less than parameter "
+                f"TotalSegments: Segment: {segment} is not less than TotalSegments: {total}"
+            )
+    names, eav = placeholders.names, placeholders.values
+    condition, parsed_filter = parse_filter(params, placeholders)
+    paths, parsed_projection = projection_paths(params, names)
+    check_placeholders(names, eav, parsed_filter, parsed_projection)
+    table = world.table_for_items(params["TableName"])
+    check_no_index(table, params)
+    candidates = _scan_candidates(table, params, segment or 0, total or 1)
+    page = read_page(candidates, params.get("Limit"), condition)
+    return render_page(table, params, page, select, paths)
+
+
+def _scan_candidates(table: Table, params: Params, segment: int, total: int) -> Iterator[Any]:
+    """Items of one segment in scan order, after ExclusiveStartKey."""
+    order = table.scan_order()
+    items = table.items
+    hash_name = table.key_schema.hash_name
+
+    def hash_of(key: Any) -> int:
+        return partition_hash(items[key][hash_name])
+
+    def position(key: Any) -> tuple[int, Any]:
+        return partition_hash(items[key][hash_name]), key[1]
+
+    # A segment is a contiguous range of partition hashes, so of the scan order.
+    low_hash = -(-segment * _HASH_SPACE // total)
+    high_hash = -(-(segment + 1) * _HASH_SPACE // total)
+    start = bisect_left(order, low_hash, key=hash_of)
+    stop = bisect_left(order, high_hash, key=hash_of)
+    begin = starting_key(table, params)
+    if begin is not None:
+        start_item, start_key = begin
+        start_hash = partition_hash(start_item[hash_name])
+        if total > 1 and not low_hash <= start_hash < high_hash:
+            raise invalid_start(
+                "Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. "
+                f"TotalSegments: {total} Segment: {segment}"
+            )
+        start = max(start, bisect_right(order, (start_hash, start_key[1]), key=position))
+    return (items[order[index]] for index in range(start, stop))
