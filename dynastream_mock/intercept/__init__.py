@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from . import aiobotocore_patch, backoff, botocore_patch, requests_route
+from . import aiobotocore_patch, backoff, botocore_patch, moto_coexistence, requests_route
 from .backoff import ClockFinder
 from .responder import Responder
 
@@ -23,6 +23,7 @@ _PATCHES: tuple[tuple[Callable[[Responder, ClockFinder], None], Callable[[], Non
     (lambda _, clock_for: backoff.install(clock_for), backoff.uninstall),
     (lambda responder, _: aiobotocore_patch.install(responder), aiobotocore_patch.uninstall),
     (lambda responder, _: requests_route.install(responder), requests_route.uninstall),
+    (lambda _, __: moto_coexistence.install(), moto_coexistence.uninstall),
 )
 
 
