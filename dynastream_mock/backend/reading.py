@@ -74,7 +74,7 @@ def get_shard_iterator(
         position = max(shard.starting_sequence, shard.trimmed_through + 1)
     elif iterator_type == "LATEST":
         ending = shard.ending_sequence
-        position = world.next_sequence() if ending is None else ending + 1
+        position = world.peek_sequence() if ending is None else ending + 1
     else:
         assert sequence_number is not None
         sequence = _parse_sequence(sequence_number)
@@ -86,6 +86,26 @@ def get_shard_iterator(
         position = sequence if iterator_type == "AT_SEQUENCE_NUMBER" else sequence + 1
     where = IteratorPosition(stream.arn, shard.shard_id, position, now, world.new_reader_id())
     return encode_iterator(where)
+
+
+#: The last-read time recorded for a reader that never idles: an enabled trigger holds its
+#: slot on every shard it has not finished (api.md, "Readers and the throttle").
+PINNED_READER_MS = 2**62
+
+
+def claim_reader_slot(world: RegionWorld, shard: Shard, reader_id: int, now: int) -> bool:
+    """Hold a slot on ``shard`` for a reader that never idles; False when none is free.
+
+    A trigger's poll is throttled like any further reader's: it gets no slot while the
+    shard's readers are at ``max_readers_per_shard``.
+    """
+    try:
+        _check_throttle(world, shard, reader_id, now)
+    except LimitExceededException:
+        return False
+    if world.settings.max_readers_per_shard is not None:
+        shard.readers[reader_id] = PINNED_READER_MS
+    return True
 
 
 def _check_throttle(world: RegionWorld, shard: Shard, reader_id: int, now: int) -> None:
@@ -123,6 +143,9 @@ def get_records(world: RegionWorld, iterator: str, limit: int) -> Page:
         raise ExpiredIteratorException("The provided iterator exceeds the maximum age allowed.")
     if where.position <= shard.trimmed_through:
         raise TrimmedDataAccessException("The data you are trying to access has been trimmed.")
+    if world.before_read is not None:
+        # Enabled triggers take their slots on this shard first: they poll all the time.
+        world.before_read(stream, shard, now)
     _check_throttle(world, shard, where.reader_id, now)
 
     records = shard.read(where.position, limit, MAX_READ_BYTES)

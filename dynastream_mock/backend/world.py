@@ -6,12 +6,13 @@ import itertools
 import threading
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from ..clock import Clock
 from ..errors import ResourceInUseException, ResourceNotFoundException, ValidationException
 from . import lifecycle
 from .settings import Settings
-from .shards import SEQUENCE_BASE, Item
+from .shards import SEQUENCE_BASE, Item, Shard
 from .streams import Stream, stream_label
 from .tables import IndexDefinition, KeySchema, KeyTuple, Table
 
@@ -46,12 +47,15 @@ class RegionWorld:
         self.tables: dict[str, Table] = {}
         self.streams: dict[str, Stream] = {}
         self.arn_prefix = f"arn:{partition_of(region)}:dynamodb:{region}:{account_id}:"
-        self._sequence_counter = itertools.count(1)
+        self._last_sequence = SEQUENCE_BASE
         self._reader_ids = itertools.count(1)
         self._last_label_ms: dict[str, int] = {}
         self._next_due_ms = _NEVER
         #: Called after time-driven changes (e.g. triggers); set by higher layers.
         self.after_due: Callable[[], None] | None = None
+        #: Called by GetRecords before the throttle counts its reader, with the stream, the
+        #: shard and now: the triggers layer takes the slots its enabled triggers hold.
+        self.before_read: Callable[[Stream, Shard, int], None] | None = None
 
     # -- time -----------------------------------------------------------------------------
 
@@ -59,7 +63,13 @@ class RegionWorld:
         return self.clock.now_ms()
 
     def next_sequence(self) -> int:
-        return SEQUENCE_BASE + next(self._sequence_counter)
+        """Take the next sequence number (callers hold the region's lock)."""
+        self._last_sequence += 1
+        return self._last_sequence
+
+    def peek_sequence(self) -> int:
+        """The sequence number the next record will get, without taking it."""
+        return self._last_sequence + 1
 
     def new_reader_id(self) -> int:
         return next(self._reader_ids)
@@ -215,6 +225,10 @@ class World:
         self.clock = clock
         self._regions: dict[tuple[str, str], RegionWorld] = {}
         self._lock = threading.Lock()
+        #: The Lambda triggers (``dynastream_mock.triggers.Trigger``), oldest first. Kept
+        #: here so that a reset, which replaces the world, removes them; typed loosely so the
+        #: backend does not import the layer above it.
+        self.triggers: list[Any] = []
 
     def region(self, account_id: str, region: str) -> RegionWorld:
         found = self._regions.get((account_id, region))
