@@ -8,7 +8,7 @@ from ..backend import reading
 from ..backend.shards import Shard, StreamRecord
 from ..backend.streams import Stream
 from ..backend.world import RegionWorld
-from ..errors import ResourceNotFoundException, ValidationException
+from ..errors import ValidationException
 from .router import Params, Result, handles
 
 _SERVICE = "dynamodbstreams"
@@ -67,13 +67,11 @@ def render_record(record: StreamRecord, region: str, view_type: str) -> dict[str
 @handles(_SERVICE, "ListStreams")
 def list_streams(world: RegionWorld, params: Params) -> Result:
     table_name = params.get("TableName")
-    streams = list(world.streams.values())
+    # Newest first, as DynamoDB lists them, so a table's current stream comes first; a
+    # table without streams (or no such table) lists none.
+    streams = list(reversed(world.streams.values()))
     if table_name is not None:
         streams = [stream for stream in streams if stream.table_name == table_name]
-        if not streams and table_name not in world.tables:
-            raise ResourceNotFoundException(
-                f"Requested resource not found: Table: {table_name} not found"
-            )
     start = params.get("ExclusiveStartStreamArn")
     if start is not None:
         check_stream_arn(start)

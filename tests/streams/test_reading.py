@@ -49,7 +49,8 @@ def test_list_streams_filters_by_table_and_pages(ddb: Any, streams: Any) -> None
         create_stream_table(ddb, name)
 
     everything = streams.list_streams()["Streams"]
-    assert [s["TableName"] for s in everything] == ["Aaa", "Bbb", "Ccc"]
+    assert [s["TableName"] for s in everything] == ["Ccc", "Bbb", "Aaa"]
+    assert streams.list_streams(TableName="Nowhere")["Streams"] == []
     assert streams.list_streams(TableName="Bbb")["Streams"] == [everything[1]]
 
     first = streams.list_streams(Limit=2)

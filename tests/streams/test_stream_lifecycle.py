@@ -87,6 +87,8 @@ def test_re_enabling_makes_a_new_stream_even_in_the_same_millisecond(
     table = ddb.describe_table(TableName="Users")["Table"]
     second = table["LatestStreamArn"]
     assert second != first
+    listed = streams.list_streams(TableName="Users")["Streams"]
+    assert [s["StreamArn"] for s in listed] == [second, first]  # the current one first
     assert table["StreamSpecification"] == {"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"}
     first_label = datetime.fromisoformat(first.rsplit("/", 1)[1])
     second_label = datetime.fromisoformat(second.rsplit("/", 1)[1])
