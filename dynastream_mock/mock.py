@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any, TypeVar, overload
 
-from . import intercept, tools
+from . import intercept, tools, triggers
 from .api.dispatch import dispatch
 from .backend.world import RegionWorld, World
 from .clock import Clock
@@ -361,6 +361,72 @@ class MockStreams:
         """
         world = self._active_world("stream_records")
         return tools.stream_records(world, table_or_arn, region=region)
+
+    def add_trigger(
+        self,
+        table_or_stream_arn: str,
+        handler: Callable[[dict[str, Any], Any], Any],
+        *,
+        # Spelled as in the Lambda API, so a mapping's parameters can be pasted in.
+        StartingPosition: str,
+        BatchSize: int = 100,
+        MaximumBatchingWindowInSeconds: int = 0,
+        MaximumRetryAttempts: int = -1,
+        MaximumRecordAgeInSeconds: int = -1,
+        BisectBatchOnFunctionError: bool = False,
+        ParallelizationFactor: int = 1,
+        FunctionResponseTypes: list[str] | None = None,
+        FilterCriteria: dict[str, Any] | None = None,
+        TumblingWindowInSeconds: int = 0,
+        Enabled: bool = True,
+        on_failure: Callable[[dict[str, Any]], Any] | None = None,
+        region: str | None = None,
+    ) -> triggers.Trigger:
+        """Run ``handler`` on the stream as a Lambda event source mapping would.
+
+        The parameters are CreateEventSourceMapping's that apply to DynamoDB Streams, with
+        Lambda's defaults; values Lambda refuses raise ``botocore.exceptions.ClientError``
+        with Lambda's code and message. ``on_failure`` receives what an on-failure
+        destination would. Nothing runs until ``run_triggers()``.
+
+        >>> trigger = mock.add_trigger(  # doctest: +SKIP
+        ...     "Users", handler, StartingPosition="TRIM_HORIZON", BatchSize=10,
+        ...     FunctionResponseTypes=["ReportBatchItemFailures"], on_failure=failed.append,
+        ... )
+        """
+        world = self._active_world("add_trigger")
+        parameters = {
+            "StartingPosition": StartingPosition,
+            "BatchSize": BatchSize,
+            "MaximumBatchingWindowInSeconds": MaximumBatchingWindowInSeconds,
+            "MaximumRetryAttempts": MaximumRetryAttempts,
+            "MaximumRecordAgeInSeconds": MaximumRecordAgeInSeconds,
+            "BisectBatchOnFunctionError": BisectBatchOnFunctionError,
+            "ParallelizationFactor": ParallelizationFactor,
+            "FunctionResponseTypes": FunctionResponseTypes,
+            "TumblingWindowInSeconds": TumblingWindowInSeconds,
+            "Enabled": Enabled,
+        }
+        return triggers.add_trigger(
+            world,
+            table_or_stream_arn,
+            handler,
+            parameters=parameters,
+            filter_criteria=FilterCriteria,
+            on_failure=on_failure,
+            region=region,
+        )
+
+    def run_triggers(self) -> list[triggers.Invocation]:
+        """Make every trigger invocation that is due, now, in this thread; return them.
+
+        Stops when no trigger can make progress. A failing batch gets one attempt per call
+        (each half of a bisected batch too), so a test can count retries.
+
+        >>> [invocation.ok for invocation in mock.run_triggers()]  # doctest: +SKIP
+        [True]
+        """
+        return triggers.run_triggers(self._active_world("run_triggers"))
 
     # -- serving --------------------------------------------------------------------------
 

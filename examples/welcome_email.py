@@ -1,21 +1,33 @@
-"""Welcome e-mails on sign-up: a Users table whose stream drives a mail sender.
+"""Welcome e-mails on sign-up: a Lambda function triggered by the Users table's stream.
 
-The seeds' first example. A consumer (``stream_consumer.py``) reads the table's stream as
-the AWS documentation recommends and the mailer sends one welcome e-mail per new user;
-updates and deletions send nothing. Run it: ``python examples/welcome_email.py``.
+The seeds' first example, written as it is deployed: ``send_welcome_mails`` is the Lambda
+handler, and ``mock.add_trigger`` runs it on the stream exactly as the event source mapping
+would. New users get one welcome e-mail each; updates and deletions send nothing. The mail
+service is down for the first delivery (the batch fails and Lambda retries it), and one
+sign-up has an address no mail service accepts: a poison record, retried until the retry
+quota is spent and then handed to the on-failure destination, so the users after it still
+get their mail. Run it: ``python examples/welcome_email.py``.
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
-from stream_consumer import StreamConsumer
 
 from dynastream_mock import mock_streams
 
 REGION = "eu-west-1"
+
+
+class MailServiceDown(Exception):
+    """The mail service did not answer; the whole batch is worth retrying."""
+
+
+class Undeliverable(Exception):
+    """No mail service will ever accept this address."""
 
 
 @dataclass
@@ -23,26 +35,39 @@ class Outbox:
     """Stands in for the mail service: it keeps what would have been sent."""
 
     sent: list[tuple[str, str]] = field(default_factory=list)
+    down: bool = False
 
     def send(self, to: str, subject: str) -> None:
+        if self.down:
+            raise MailServiceDown("the mail service is not answering")
+        if "@" not in to:
+            raise Undeliverable(to)
         self.sent.append((to, subject))
 
 
-@dataclass
-class WelcomeMailer:
-    """E-mails every newly registered user exactly once; updates and deletions send nothing."""
+def welcome_mailer(outbox: Outbox) -> Any:
+    """The Lambda handler, closed over its mail service."""
 
-    consumer: StreamConsumer
-    outbox: Outbox
+    def send_welcome_mails(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        # Stop at the first record that cannot be sent and report it and every record after
+        # it (ReportBatchItemFailures): the retry starts there, and nobody gets two mails.
+        records = event["Records"]
+        for index, record in enumerate(records):
+            if record["eventName"] != "INSERT":
+                continue
+            user = record["dynamodb"]["NewImage"]
+            try:
+                outbox.send(user["email"]["S"], f"Welcome, {user['name']['S']}!")
+            except Undeliverable:
+                failed = records[index:]
+                return {
+                    "batchItemFailures": [
+                        {"itemIdentifier": r["dynamodb"]["SequenceNumber"]} for r in failed
+                    ]
+                }
+        return {"batchItemFailures": []}
 
-    def poll(self) -> int:
-        sent = 0
-        for record in self.consumer.poll():
-            if record["eventName"] == "INSERT":
-                user = record["dynamodb"]["NewImage"]
-                self.outbox.send(user["email"]["S"], f"Welcome, {user['name']['S']}!")
-                sent += 1
-        return sent
+    return send_welcome_mails
 
 
 def create_users_table(ddb: Any) -> str:
@@ -64,24 +89,49 @@ def register(ddb: Any, user_id: str, name: str, email: str) -> None:
     )
 
 
+def report_discarded(payload: dict[str, Any]) -> None:
+    """The on-failure destination: here, a line on stderr."""
+    info = payload["DDBStreamBatchInfo"]
+    print(
+        f"gave up on {info['batchSize']} record(s) from {info['startSequenceNumber']} "
+        f"({payload['requestContext']['condition']})",
+        file=sys.stderr,
+    )
+
+
 def main() -> Outbox:
     with mock_streams() as mock:
         ddb = boto3.client("dynamodb", region_name=REGION)
-        streams = boto3.client("dynamodbstreams", region_name=REGION)
         outbox = Outbox()
-        mailer = WelcomeMailer(StreamConsumer(streams, create_users_table(ddb)), outbox)
+        create_users_table(ddb)
+        trigger = mock.add_trigger(
+            "Users",
+            welcome_mailer(outbox),
+            StartingPosition="TRIM_HORIZON",
+            FunctionResponseTypes=["ReportBatchItemFailures"],
+            MaximumRetryAttempts=2,
+            on_failure=report_discarded,
+        )
 
         register(ddb, "u1", "Ada", "ada@example.com")
         register(ddb, "u2", "Grace", "grace@example.com")
-        assert mailer.poll() == 2
+        outbox.down = True
+        (failed,) = mock.run_triggers()
+        assert not failed.ok and isinstance(failed.error, MailServiceDown)
+        outbox.down = False
+        (retried,) = mock.run_triggers()  # the same batch, whole, on the next poll
+        assert retried.ok and len(outbox.sent) == 2
 
         # A changed profile is a MODIFY: no second welcome.
         register(ddb, "u1", "Ada Lovelace", "ada@example.com")
-        # Four hours later the shard has rolled over; the consumer follows the lineage.
+        # A poison record: retried twice, then handed to the on-failure destination.
+        register(ddb, "u4", "Mallory", "no address")
+        # Four hours later the shard has rolled over; Lambda follows the lineage.
         mock.clock.advance(hours=4, seconds=1)
         register(ddb, "u3", "Edsger", "edsger@example.com")
-        assert mailer.poll() == 1
-        assert mailer.poll() == 0
+        while mock.run_triggers():
+            pass
+        assert len(trigger.discarded) == 1
 
     for to, subject in outbox.sent:
         print(f"to {to}: {subject}")

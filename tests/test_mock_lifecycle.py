@@ -295,12 +295,10 @@ def test_a_thousand_starts_and_stops_leave_nothing_behind(
 ) -> None:
     threads_before = set(threading.enumerate())
     mock_streams().start().stop()  # the first start may build lookup tables
-    began = time.perf_counter()
     for _ in range(1000):
         mock = mock_streams()
         mock.start()
         mock.stop()
-    elapsed = time.perf_counter() - began
     assert botocore.httpsession.URLLib3Session.send is ORIGINAL_SEND
     assert requests.adapters.HTTPAdapter.send is ORIGINAL_REQUESTS_SEND
     assert not intercept.installed()
@@ -308,8 +306,6 @@ def test_a_thousand_starts_and_stops_leave_nothing_behind(
     assert set(threading.enumerate()) == threads_before
     with pytest.raises(RuntimeError):
         dynastream_mock.current()
-    # A sanity bound only (about 0.15 ms a cycle on a laptop), not a benchmark.
-    assert elapsed < 2.0
 
 
 def test_no_mock_active_between_tests() -> None:

@@ -6,7 +6,17 @@ from typing import Any
 
 from ..backend.world import RegionWorld
 from ..errors import UnknownOperationException
-from . import dynamodb_items, dynamodb_tables, dynamodbstreams, items_batch, queries  # noqa: F401  (registers handlers)
+from . import (  # noqa: F401  (importing a module registers its handlers)
+    account,
+    dynamodb_items,
+    dynamodb_tables,
+    dynamodbstreams,
+    items_batch,
+    queries,
+    tags,
+    transactions,
+    ttl,
+)
 from .router import HANDLERS
 from .validation import operation_names, validator_for
 

@@ -71,6 +71,7 @@ def put_item(world: RegionWorld, params: Params) -> Result:
     check_placeholders(placeholders.names, placeholders.values, parsed)
     table = world.table_for_items(params["TableName"])
     key = key_of_item(table, item)
+    table.check_index_keys(item)
     old = table.get(key)
     old_size = table.item_sizes.get(key, 0)
     check_condition(condition, old, params)
@@ -150,6 +151,7 @@ def update_item(world: RegionWorld, params: Params) -> Result:
     base = old if old is not None else key_item
     new = update.apply(base) if update is not None else dict(base)
     size = check_item_size(new, "Item size to update has exceeded the maximum allowed size")
+    table.check_index_keys(new, by_update=True)
     world.write_item(table, key, new, size)
     result: Result = {}
     attributes = _returned_attributes(return_values, old, new, targets)

@@ -7,6 +7,7 @@ from typing import Any
 from ..backend.tables import IndexDefinition, KeySchema, Table
 from ..backend.world import RegionWorld
 from ..errors import ResourceInUseException, ValidationException
+from . import indexes, table_settings
 from .router import Params, Result, handles
 
 _INVALID = "One or more parameter values were invalid: "
@@ -60,18 +61,32 @@ def _throughput(params: Params, billing_mode: str, where: str = "") -> tuple[int
     return int(throughput["ReadCapacityUnits"]), int(throughput["WriteCapacityUnits"])
 
 
-def _stream_view_type(specification: dict[str, Any] | None) -> tuple[bool | None, str | None]:
+def _stream_view_type(
+    specification: dict[str, Any] | None, *, creating: bool = False
+) -> tuple[bool | None, str | None]:
     if specification is None:
         return None, None
     enabled = specification.get("StreamEnabled")
     view_type = specification.get("StreamViewType")
+    # CreateTable and UpdateTable word these differently (live service, probed 2026).
     if enabled and view_type is None:
         raise ValidationException(
-            _INVALID + "You must specify a StreamViewType when enabling a stream"
+            _INVALID
+            + (
+                "Table is being created with a stream enabled, UpdateViewType is required"
+                if creating
+                else "If stream is being enabled then UpdateViewType is required"
+            )
         )
     if not enabled and view_type is not None:
         raise ValidationException(
-            _INVALID + "You cannot specify StreamViewType when disabling a stream"
+            _INVALID
+            + (
+                "Table is being created with a stream disabled, UpdateViewType should not be "
+                "specified"
+                if creating
+                else "If stream is being disabled, then UpdateViewType must not be specified"
+            )
         )
     return bool(enabled), view_type
 
@@ -139,7 +154,7 @@ def describe_table(world: RegionWorld, table: Table) -> dict[str, Any]:
         "ItemCount": len(table.items),
         "TableArn": table.arn,
         "TableId": table.table_id,
-        "DeletionProtectionEnabled": False,
+        "DeletionProtectionEnabled": table.deletion_protection_enabled,
     }
     if table.billing_mode == "PAY_PER_REQUEST":
         description["BillingModeSummary"] = {
@@ -148,6 +163,7 @@ def describe_table(world: RegionWorld, table: Table) -> dict[str, Any]:
         }
     local = [_describe_index(world, table, i) for i in table.indexes if i.kind == "LOCAL"]
     global_ = [_describe_index(world, table, i) for i in table.indexes if i.kind == "GLOBAL"]
+    global_ += [_describe_index(world, table, i) for i in indexes.deleting_indexes(world, table)]
     if local:
         description["LocalSecondaryIndexes"] = local
     if global_:
@@ -160,6 +176,7 @@ def describe_table(world: RegionWorld, table: Table) -> dict[str, Any]:
     if table.latest_stream is not None:
         description["LatestStreamLabel"] = table.latest_stream.label
         description["LatestStreamArn"] = table.latest_stream.arn
+    description.update(table_settings.describe_settings(table))
     return description
 
 
@@ -175,12 +192,10 @@ def _describe_index(world: RegionWorld, table: Table, index: IndexDefinition) ->
         "IndexName": index.name,
         "KeySchema": _render_key_schema(index.key_schema),
         "Projection": projection,
-        "IndexSizeBytes": 0,
-        "ItemCount": 0,
         "IndexArn": f"{table.arn}/index/{index.name}",
     }
+    described.update(indexes.describe_figures(world, table, index))
     if index.kind == "GLOBAL":
-        described["IndexStatus"] = "ACTIVE"
         described["ProvisionedThroughput"] = {
             "NumberOfDecreasesToday": 0,
             "ReadCapacityUnits": index.read_capacity or 0,
@@ -216,7 +231,8 @@ def create_table(world: RegionWorld, params: Params) -> Result:
             _INVALID + "Some AttributeDefinitions are not used. AttributeDefinitions: "
             f"[{', '.join(definitions)}], keys used: [{', '.join(sorted(used))}]"
         )
-    enabled, view_type = _stream_view_type(params.get("StreamSpecification"))
+    enabled, view_type = _stream_view_type(params.get("StreamSpecification"), creating=True)
+    settings = table_settings.parse_create(world, params, billing_mode)
     table = world.create_table(
         name=params["TableName"],
         key_schema=key,
@@ -227,6 +243,7 @@ def create_table(world: RegionWorld, params: Params) -> Result:
         indexes=indexes,
         stream_view_type=view_type if enabled else None,
     )
+    table_settings.assign(table, settings)
     return {"TableDescription": describe_table(world, table)}
 
 
@@ -237,6 +254,7 @@ def describe_table_handler(world: RegionWorld, params: Params) -> Result:
 
 @handles("dynamodb", "DeleteTable")
 def delete_table(world: RegionWorld, params: Params) -> Result:
+    table_settings.check_deletable(world.table(params["TableName"]))
     table = world.delete_table(params["TableName"])
     description = describe_table(world, table)
     description["TableStatus"] = "DELETING"
@@ -265,6 +283,7 @@ def update_table(world: RegionWorld, params: Params) -> Result:
             f"Attempt to change a resource which is still in use: Table is being updated: "
             f"{table.name}"
         )
+    table_settings.check_update(world, table, params)
     enabled, view_type = _stream_view_type(params.get("StreamSpecification"))
     billing_mode = params.get("BillingMode") or table.billing_mode
     throughput = None
@@ -277,7 +296,13 @@ def update_table(world: RegionWorld, params: Params) -> Result:
         raise ValidationException(f"Table already has an enabled stream: TableName: {table.name}")
     if enabled is False and table.stream_view_type is None:
         raise ValidationException(f"Table has no stream to disable: TableName: {table.name}")
+    index_updates = indexes.plan_index_updates(
+        world, table, params, _key_schema, changes_stream=enabled is not None
+    )
     changed = False
+    if index_updates is not None:
+        index_updates()
+        changed = True
     if throughput is not None:
         table.billing_mode = billing_mode
         table.read_capacity, table.write_capacity = throughput
@@ -289,6 +314,7 @@ def update_table(world: RegionWorld, params: Params) -> Result:
     elif enabled is False:
         world.disable_stream(table)
         changed = True
+    table_settings.apply_update(world, table, params)
     if changed and world.settings.transitions_ms:
         table.active_at_ms = now + world.settings.transitions_ms
         table.status_while_pending = "UPDATING"

@@ -88,19 +88,6 @@ def path_heads(node: Any, names: Mapping[str, str]) -> set[str]:
     return heads
 
 
-def check_no_index(table: Table, params: Params) -> None:
-    """Secondary indexes are not served yet: say so rather than answer from the table."""
-    name = params.get("IndexName")
-    if name is None:
-        return
-    if all(index.name != name for index in table.indexes):
-        raise ValidationException(f"The table does not have the specified index: {name}")
-    raise ValidationException(
-        f"dynastream_mock does not query or scan secondary indexes yet (IndexName {name} "
-        f"of table {table.name}); query the table itself"
-    )
-
-
 def starting_key(table: Table, params: Params) -> tuple[values.Item, KeyTuple] | None:
     """ExclusiveStartKey validated as a full primary key of the table."""
     raw = params.get("ExclusiveStartKey")
@@ -152,14 +139,22 @@ def render_page(
     page: Page,
     select: str,
     paths: tuple[ResolvedPath, ...] | None,
+    *,
+    key_names: tuple[str, ...] | None = None,
 ) -> Result:
+    """The response of a page; ``key_names`` are an index's keys (LastEvaluatedKey)."""
     result: Result = {}
     if select != "COUNT":
         result["Items"] = page.items if paths is None else [project(i, paths) for i in page.items]
     result["Count"] = len(page.items)
     result["ScannedCount"] = page.scanned
     if page.last is not None:
-        result["LastEvaluatedKey"] = table.key_attributes(page.last)
+        last = page.last
+        result["LastEvaluatedKey"] = (
+            table.key_attributes(last)
+            if key_names is None
+            else {name: last[name] for name in key_names}
+        )
     units = read_units(page.scanned_bytes, bool(params.get("ConsistentRead")))
     capacity = consumed(params, table.name, units)
     if capacity is not None:

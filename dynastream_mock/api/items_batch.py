@@ -73,6 +73,7 @@ def batch_write_item(world: RegionWorld, params: Params) -> Result:
             if isinstance(entry, tuple):
                 item, size = entry
                 key = key_of_key_param(table, _key_part_of(table, item))
+                table.check_index_keys(item)
                 writes.append((table, key, item, size))
             else:
                 key = key_of_key_param(table, entry)

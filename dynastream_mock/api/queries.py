@@ -14,11 +14,11 @@ from ..backend.expressions import (
     check_placeholders,
     parse_key_condition,
 )
-from ..backend.tables import KeyPart, Table, partition_hash
+from ..backend.tables import KeyPart, KeySchema, Table, partition_hash
 from ..backend.world import RegionWorld
 from ..errors import ValidationException
+from .indexes import query_index, resolve_index, scan_index
 from .item_pages import (
-    check_no_index,
     check_select,
     invalid_start,
     parse_filter,
@@ -55,10 +55,11 @@ def query(world: RegionWorld, params: Params) -> Result:
     check_placeholders(names, eav, parsed_key, parsed_filter, parsed_projection)
     key_condition.parts  # noqa: B018  (KeyConditionExpression's own checks, after the above)
     table = world.table_for_items(params["TableName"])
-    check_no_index(table, params)
-    hash_part, range_part = _key_parts(table, key_condition)
+    index = resolve_index(world, table, params)
+    schema = table.key_schema if index is None else index.definition.key_schema
+    hash_part, range_part = _key_parts(schema, key_condition)
     if parsed_filter is not None:
-        for name in table.key_schema.names:
+        for name in schema.names:
             if name in path_heads(parsed_filter.root, names):
                 raise ValidationException(
                     "Filter Expression can only contain non-primary key attributes: "
@@ -67,6 +68,10 @@ def query(world: RegionWorld, params: Params) -> Result:
     forward = params.get("ScanIndexForward", True) is not False
     hash_key = values.canonical_key_value(hash_part.values[0])
     low, high = _range_bounds(range_part)
+    if index is not None:
+        return query_index(
+            table, index, params, hash_key, range_part, (low, high), condition, select, paths
+        )
     start = starting_key(table, params)
     if start is not None:
         start_item, start_key = start
@@ -97,10 +102,9 @@ def query(world: RegionWorld, params: Params) -> Result:
 
 
 def _key_parts(
-    table: Table, key_condition: KeyCondition
+    schema: KeySchema, key_condition: KeyCondition
 ) -> tuple[KeyConditionPart, KeyConditionPart | None]:
-    """The hash and sort key conditions, checked against the table's key schema."""
-    schema = table.key_schema
+    """The hash and sort key conditions, checked against the table's or index's key schema."""
     parts = {part.attribute: part for part in key_condition.parts}
     if schema.range_name is None and len(parts) > 1:
         raise ValidationException(_NOT_SUPPORTED)
@@ -183,7 +187,9 @@ def scan(world: RegionWorld, params: Params) -> Result:
     paths, parsed_projection = projection_paths(params, names)
     check_placeholders(names, eav, parsed_filter, parsed_projection)
     table = world.table_for_items(params["TableName"])
-    check_no_index(table, params)
+    index = resolve_index(world, table, params)
+    if index is not None:
+        return scan_index(table, index, params, segment or 0, total or 1, condition, select, paths)
     candidates = _scan_candidates(table, params, segment or 0, total or 1)
     page = read_page(candidates, params.get("Limit"), condition)
     return render_page(table, params, page, select, paths)

@@ -1,4 +1,5 @@
-"""Time-driven changes: shard rollover, trimming, expiry of closed shards and old streams.
+"""Time-driven changes: shard rollover, trimming, expiry of closed shards and old streams,
+Time To Live deletions.
 
 They happen lazily: whenever the world is touched (a request, a clock advance) and the
 earliest deadline has passed, ``run_due`` replays every change that fell due, each at the
@@ -52,4 +53,14 @@ def run_due(world: RegionWorld, now: int) -> int:
                 next_due = min(next_due, shard.closed_ms + retention)
         if stream.disabled_at_ms is not None:
             next_due = min(next_due, stream.disabled_at_ms + retention)
+
+    # Time To Live: expired items go when the world is next touched, after the shards have
+    # caught up, so each REMOVE lands in the shard that is open now (spec, "Time To Live").
+    for table in world.tables.values():
+        if table.ttl.enabled and table.deleting_at_ms is None:
+            if table.expire_due(now) and table.stream_view_type is not None:
+                next_due = min(next_due, now + retention)
+            ttl_due = table.ttl.next_due_ms()
+            if ttl_due is not None:
+                next_due = min(next_due, ttl_due)
     return next_due

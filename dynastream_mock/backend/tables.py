@@ -10,8 +10,10 @@ from typing import Any
 
 from ..errors import ValidationException
 from . import values
+from .indexes import IndexStore
 from .shards import Item
 from .streams import Stream
+from .ttl import TimeToLive
 
 #: A canonical key value (str, Decimal or bytes), comparable within one attribute type.
 KeyPart = Any
@@ -83,6 +85,30 @@ class Table:
     size_bytes: int = 0
     _sort_keys: dict[KeyPart, list[KeyPart]] = field(default_factory=dict)
     _scan_order: list[KeyTuple] | None = None
+    # -- settings infrastructure code sets (api/table_settings.py, api/tags.py) ----------
+    deletion_protection_enabled: bool = False
+    #: ARN of the KMS key of SSE type KMS; None while the AWS owned key encrypts the table.
+    sse_kms_key_arn: str | None = None
+    #: The table class as last set; None while never set (STANDARD, no TableClassSummary).
+    table_class: str | None = None
+    table_class_updated_ms: int | None = None
+    #: OnDemandThroughput maxima; -1 means no maximum.
+    max_read_request_units: int = -1
+    max_write_request_units: int = -1
+    tags: dict[str, str] = field(default_factory=dict)
+    #: When the table last became PAY_PER_REQUEST, and the billing mode settings last saw.
+    pay_per_request_ms: int | None = None
+    settled_billing_mode: str | None = None
+    # -- secondary indexes and Time To Live (backend/indexes.py, backend/ttl.py) ---------
+    #: The storage of each index, by name; kept by ``write`` like the items themselves.
+    index_stores: dict[str, IndexStore] = field(default_factory=dict)
+    #: GSIs removed by UpdateTable, described as DELETING until the time given.
+    deleting_indexes: dict[str, tuple[IndexDefinition, int]] = field(default_factory=dict)
+    ttl: TimeToLive = field(default_factory=TimeToLive)
+
+    def __post_init__(self) -> None:
+        for index in self.indexes:
+            self.index_stores[index.name] = IndexStore(index, self.key_schema)
 
     def status(self, now_ms: int) -> str:
         if self.deleting_at_ms is not None:
@@ -223,6 +249,9 @@ class Table:
         """
         items = self.items
         old_item = items.get(key)
+        if new_item is not None and self.index_stores:
+            # Validate fully, then mutate: a mistyped index key changes nothing.
+            self.check_index_keys(new_item)
         if new_item is None:
             if old_item is None:
                 return None
@@ -243,10 +272,36 @@ class Table:
                 event = INSERT
             else:
                 event = MODIFY
+        for store in self.index_stores.values():
+            store.apply(key, new_item)
+        if self.ttl.enabled:
+            self.ttl.track(key, new_item, now_ms)
         stream = self.latest_stream
         if stream is not None and self.stream_view_type is not None:
             self._publish(stream, event, old_item, new_item, now_ms, by_ttl)
         return old_item
+
+    def check_index_keys(
+        self, item: Item, *, by_update: bool = False, types: bool = True, empties: bool = True
+    ) -> None:
+        """Refuse an item whose secondary index keys have the wrong type or are empty.
+
+        Indexes are checked in name order: AWS names the alphabetically first index that
+        keys on the offending attribute.
+        """
+        for name in sorted(self.index_stores):
+            self.index_stores[name].check_item(
+                item, by_update=by_update, types=types, empties=empties
+            )
+
+    def expire_due(self, now_ms: int) -> int:
+        """Delete, as the TTL service does, every item expired by now; return how many."""
+        deleted = 0
+        for key in self.ttl.due_keys(now_ms):
+            if key in self.items:
+                self.write(key, None, 0, now_ms, by_ttl=True)
+                deleted += 1
+        return deleted
 
     def _publish(
         self,

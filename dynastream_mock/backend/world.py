@@ -165,7 +165,15 @@ class RegionWorld:
         old_item = table.write(key, new_item, new_size, now)
         if table.stream_view_type is not None:
             self.schedule(now + self.settings.retention_ms)
+        if table.ttl.enabled:
+            self.schedule_ttl(table)
         return old_item
+
+    def schedule_ttl(self, table: Table) -> None:
+        """Wake up when the table's earliest Time To Live expiry falls due."""
+        due = table.ttl.next_due_ms()
+        if due is not None:
+            self.schedule(due)
 
     # -- streams --------------------------------------------------------------------------
 

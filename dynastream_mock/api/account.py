@@ -1,0 +1,54 @@
+"""Account-level answers: DescribeLimits and DescribeEndpoints.
+
+DescribeLimits answers the default quotas of a new account (developer guide, "Service,
+account, and table quotas": 80,000 read and write capacity units per account, 40,000 per
+table). DescribeEndpoints answers the regional endpoint, cached for a day, as the API
+reference shows it; botocore's endpoint discovery then keeps talking to the mock.
+
+Example::
+
+    ddb.describe_limits()["AccountMaxReadCapacityUnits"]  # 80000
+    ddb.describe_endpoints()["Endpoints"]
+    # [{"Address": "dynamodb.eu-west-1.amazonaws.com", "CachePeriodInMinutes": 1440}]
+"""
+
+from __future__ import annotations
+
+from ..backend.world import RegionWorld, partition_of
+from .router import Params, Result, handles
+
+ACCOUNT_MAX_CAPACITY_UNITS = 80_000
+TABLE_MAX_CAPACITY_UNITS = 40_000
+_ENDPOINT_CACHE_MINUTES = 1440
+# DNS suffix of each partition's regional endpoints.
+_DNS_SUFFIX = {
+    "aws-cn": "amazonaws.com.cn",
+    "aws-iso": "c2s.ic.gov",
+    "aws-iso-b": "sc2s.sgov.gov",
+    "aws-iso-e": "cloud.adc-e.uk",
+    "aws-iso-f": "csp.hci.ic.gov",
+    "aws-eusc": "amazonaws.eu",
+}
+
+
+@handles("dynamodb", "DescribeLimits")
+def describe_limits(world: RegionWorld, params: Params) -> Result:
+    return {
+        "AccountMaxReadCapacityUnits": ACCOUNT_MAX_CAPACITY_UNITS,
+        "AccountMaxWriteCapacityUnits": ACCOUNT_MAX_CAPACITY_UNITS,
+        "TableMaxReadCapacityUnits": TABLE_MAX_CAPACITY_UNITS,
+        "TableMaxWriteCapacityUnits": TABLE_MAX_CAPACITY_UNITS,
+    }
+
+
+@handles("dynamodb", "DescribeEndpoints")
+def describe_endpoints(world: RegionWorld, params: Params) -> Result:
+    suffix = _DNS_SUFFIX.get(partition_of(world.region), "amazonaws.com")
+    return {
+        "Endpoints": [
+            {
+                "Address": f"dynamodb.{world.region}.{suffix}",
+                "CachePeriodInMinutes": _ENDPOINT_CACHE_MINUTES,
+            }
+        ]
+    }

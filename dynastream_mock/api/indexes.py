@@ -1,0 +1,443 @@
+"""Secondary indexes in the API: Query and Scan on an index, GSI changes by UpdateTable, and
+the figures DescribeTable shows for each index.
+
+Reads follow AWS's rules: an unknown index, a GSI still backfilling, a consistent read on a
+GSI and ``Select=ALL_ATTRIBUTES`` on a GSI that does not project everything are refused;
+without ``Select`` or a projection an index answers ALL_PROJECTED_ATTRIBUTES; an LSI fetches
+what it does not project from the table, a GSI cannot.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from operator import itemgetter
+from typing import Any, Final
+
+from ..backend import values
+from ..backend.expressions import BoundCondition, KeyConditionPart, ResolvedPath
+from ..backend.indexes import IndexStore, Position
+from ..backend.tables import IndexDefinition, KeyPart, KeySchema, KeyTuple, Table
+from ..backend.world import RegionWorld
+from ..errors import LimitExceededException, ResourceNotFoundException, ValidationException
+from .item_pages import invalid_start, read_page, render_page
+from .item_requests import INVALID, KEY_MISMATCH, key_of_key_param
+from .router import Params, Result
+
+_HASH_SPACE: Final = 2**128
+_ONE_AT_A_TIME: Final = (
+    "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously "
+    "per table"
+)
+_first = itemgetter(0)
+
+Bound = tuple[KeyPart, bool]
+
+
+# -- reads --------------------------------------------------------------------------------
+
+
+def resolve_index(world: RegionWorld, table: Table, params: Params) -> IndexStore | None:
+    """The index a Query or Scan names (None for the table), after AWS's read rules."""
+    name = params.get("IndexName")
+    if name is None:
+        return None
+    store = table.index_stores.get(name)
+    if store is None:
+        raise ValidationException(f"The table does not have the specified index: {name}")
+    if store.is_global:
+        if store.status(world.now_ms()) == "CREATING":
+            raise ValidationException(
+                f"Cannot read from backfilling global secondary index: {name}"
+            )
+        if params.get("ConsistentRead"):
+            raise ValidationException(
+                "Consistent reads are not supported on global secondary indexes"
+            )
+        if params.get("Select") == "ALL_ATTRIBUTES" and store.definition.projection_type != "ALL":
+            raise ValidationException(
+                INVALID + f"Select type ALL_ATTRIBUTES is not supported for global secondary "
+                f"index {name} because its projection type is not ALL"
+            )
+    return store
+
+
+def _index_select(params: Params, select: str, paths: object) -> str:
+    # Without Select or a projection, an index answers what it projects (API reference).
+    if params.get("Select") is None and paths is None:
+        return "ALL_PROJECTED_ATTRIBUTES"
+    return select
+
+
+def _sources(
+    table: Table,
+    store: IndexStore,
+    keys: Iterator[KeyTuple],
+    select: str,
+    paths: object,
+    condition: BoundCondition | None,
+) -> Iterator[values.Item]:
+    """The item each entry is read as: the index's copy, or for an LSI the table's item
+    when the request needs attributes the index does not project."""
+    entries = store.entries
+    fetch = not store.is_global and store.definition.projection_type != "ALL"
+    fetch = fetch and (select == "ALL_ATTRIBUTES" or paths is not None or condition is not None)
+    items = table.items
+    for key in keys:
+        yield items[key] if fetch else entries[key][2]
+
+
+def _render(
+    table: Table,
+    store: IndexStore,
+    params: Params,
+    page: Any,
+    select: str,
+    paths: tuple[ResolvedPath, ...] | None,
+) -> Result:
+    if select == "ALL_PROJECTED_ATTRIBUTES":
+        page.items = [store.project(item) for item in page.items]
+    return render_page(table, params, page, select, paths, key_names=store.key_names())
+
+
+def _start_item(table: Table, store: IndexStore, params: Params) -> values.Item | None:
+    """ExclusiveStartKey checked as an index position: table keys plus index keys."""
+    raw = params.get("ExclusiveStartKey")
+    if raw is None:
+        return None
+    try:
+        start = values.normalize_item(raw)
+    except ValidationException as error:
+        raise invalid_start(error.message) from None
+    names = store.key_names()
+    if len(start) != len(names) or any(name not in start for name in names):
+        raise invalid_start(KEY_MISMATCH)
+    try:
+        key_of_key_param(table, {name: start[name] for name in table.key_schema.names})
+    except ValidationException as error:
+        raise invalid_start(error.message) from None
+    schema = store.definition.key_schema
+    for name, kind in (
+        (schema.hash_name, schema.hash_type),
+        (schema.range_name, schema.range_type),
+    ):
+        if name is not None and kind not in start[name]:
+            raise ValidationException(KEY_MISMATCH)
+    return start
+
+
+def _position(table: Table, store: IndexStore, start: values.Item) -> tuple[KeyPart, Position]:
+    schema = store.definition.key_schema
+    table_schema = table.key_schema
+    range_key = (
+        values.canonical_key_value(start[schema.range_name])
+        if schema.range_name is not None
+        else None
+    )
+    table_range = (
+        values.canonical_key_value(start[table_schema.range_name])
+        if table_schema.range_name is not None
+        else None
+    )
+    return values.canonical_key_value(start[schema.hash_name]), (
+        range_key,
+        values.canonical_key_value(start[table_schema.hash_name]),
+        table_range,
+    )
+
+
+def query_index(
+    table: Table,
+    store: IndexStore,
+    params: Params,
+    hash_key: KeyPart,
+    range_part: KeyConditionPart | None,
+    bounds: tuple[Bound | None, Bound | None],
+    condition: BoundCondition | None,
+    select: str,
+    paths: tuple[ResolvedPath, ...] | None,
+) -> Result:
+    """One page of a Query on ``store``, whose key condition is already checked."""
+    select = _index_select(params, select, paths)
+    forward = params.get("ScanIndexForward", True) is not False
+    low, high = bounds
+    after: Position | None = None
+    start = _start_item(table, store, params)
+    if start is not None:
+        start_hash, after = _position(table, store, start)
+        range_name = store.definition.key_schema.range_name
+        if start_hash != hash_key:
+            raise invalid_start(
+                "The provided starting key is outside query boundaries based on provided conditions"
+            )
+        if (
+            range_part is not None
+            and range_name is not None
+            and not range_part.matches(start[range_name])
+        ):
+            raise ValidationException(
+                "The provided starting key does not match the range key predicate"
+            )
+    keys = store.partition_keys(hash_key, low=low, high=high, forward=forward, after=after)
+    candidates = _sources(table, store, keys, select, paths, condition)
+    page = read_page(candidates, params.get("Limit"), condition)
+    return _render(table, store, params, page, select, paths)
+
+
+def scan_index(
+    table: Table,
+    store: IndexStore,
+    params: Params,
+    segment: int,
+    total: int,
+    condition: BoundCondition | None,
+    select: str,
+    paths: tuple[ResolvedPath, ...] | None,
+) -> Result:
+    """One page of a Scan on ``store``: partition hash order, one segment."""
+    select = _index_select(params, select, paths)
+    order = store.scan_order()
+    low_hash = -(-segment * _HASH_SPACE // total)
+    high_hash = -(-(segment + 1) * _HASH_SPACE // total)
+    begin = bisect_left(order, low_hash, key=_first)
+    stop = bisect_left(order, high_hash, key=_first)
+    start = _start_item(table, store, params)
+    if start is not None:
+        hash_key, position = _position(table, store, start)
+        hash_name = store.definition.key_schema.hash_name
+        start_hash = store.partition_hash_of(hash_key, start[hash_name])
+        if total > 1 and not low_hash <= start_hash < high_hash:
+            raise invalid_start(
+                "Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. "
+                f"TotalSegments: {total} Segment: {segment}"
+            )
+        begin = max(begin, bisect_right(order, (start_hash, hash_key, *position)))
+    keys = ((entry[3], entry[4]) for entry in order[begin:stop])
+    candidates = _sources(table, store, keys, select, paths, condition)
+    page = read_page(candidates, params.get("Limit"), condition)
+    return _render(table, store, params, page, select, paths)
+
+
+# -- DescribeTable ------------------------------------------------------------------------
+
+
+def describe_figures(world: RegionWorld, table: Table, index: IndexDefinition) -> dict[str, Any]:
+    """IndexStatus (GSIs), Backfilling, ItemCount and IndexSizeBytes of one index."""
+    store = table.index_stores.get(index.name)
+    figures: dict[str, Any] = {
+        "IndexSizeBytes": store.size_bytes if store is not None else 0,
+        "ItemCount": len(store.entries) if store is not None else 0,
+    }
+    if index.kind == "GLOBAL":
+        status = store.status(world.now_ms()) if store is not None else "DELETING"
+        figures["IndexStatus"] = status
+        if status == "CREATING":
+            figures["Backfilling"] = True
+    return figures
+
+
+def deleting_indexes(world: RegionWorld, table: Table) -> list[IndexDefinition]:
+    """GSIs removed by UpdateTable that are still DELETING (forgotten once they are gone)."""
+    now = world.now_ms()
+    for name, (_, until) in list(table.deleting_indexes.items()):
+        if until <= now:
+            del table.deleting_indexes[name]
+    return [definition for definition, _ in table.deleting_indexes.values()]
+
+
+# -- UpdateTable GlobalSecondaryIndexUpdates ----------------------------------------------
+
+
+def plan_index_updates(
+    world: RegionWorld,
+    table: Table,
+    params: Params,
+    parse_key_schema: Callable[[list[dict[str, Any]], dict[str, str]], KeySchema],
+    *,
+    changes_stream: bool,
+) -> Callable[[], None] | None:
+    """Validate ``GlobalSecondaryIndexUpdates`` whole; return what applies them (or None)."""
+    updates: list[dict[str, Any]] = params.get("GlobalSecondaryIndexUpdates") or []
+    if not updates:
+        return None
+    actions: list[tuple[str, dict[str, Any]]] = []
+    seen: set[str] = set()
+    for update in updates:
+        present = [kind for kind in ("Update", "Create", "Delete") if update.get(kind) is not None]
+        if not present:
+            raise ValidationException(
+                INVALID + "One of GlobalSecondaryIndexUpdate.Update, "
+                "GlobalSecondaryIndexUpdate.Create, GlobalSecondaryIndexUpdate.Delete must not "
+                "be null"
+            )
+        if len(present) > 1:
+            raise ValidationException(
+                INVALID + "Only one global secondary index action is allowed per "
+                "GlobalSecondaryIndexUpdate object"
+            )
+        action = update[present[0]]
+        name = action["IndexName"]
+        if name in seen:
+            raise ValidationException(
+                INVALID + "Only one global secondary index update per index is allowed "
+                f"simultaneously. Index: {name}"
+            )
+        seen.add(name)
+        actions.append((present[0], action))
+    structural = [kind for kind, _ in actions if kind != "Update"]
+    if len(structural) > 1:
+        raise LimitExceededException(_ONE_AT_A_TIME)
+    now = world.now_ms()
+    if structural:
+        if changes_stream:
+            raise ValidationException(
+                INVALID + "You cannot create or delete index while changing stream status"
+            )
+        busy = any(store.status(now) == "CREATING" for store in table.index_stores.values())
+        if busy or deleting_indexes(world, table):
+            raise LimitExceededException(_ONE_AT_A_TIME)
+    billing_mode = params.get("BillingMode") or table.billing_mode
+    steps: list[Callable[[], None]] = []
+    for kind, action in actions:
+        if kind == "Create":
+            steps.append(_plan_create(world, table, params, action, billing_mode, parse_key_schema))
+        else:
+            steps.append(_plan_change(world, table, kind, action, billing_mode))
+
+    def apply() -> None:
+        for step in steps:
+            step()
+
+    return apply
+
+
+def _existing_global(table: Table, name: str, verb: str) -> IndexStore:
+    store = table.index_stores.get(name)
+    if store is not None and not store.is_global:
+        raise ValidationException(
+            f"Cannot {verb} an index that is not a GlobalSecondaryIndex: {name}"
+        )
+    if store is None:
+        raise ResourceNotFoundException(
+            f"Requested resource not found: Index {name} for table {table.name}"
+        )
+    return store
+
+
+def _plan_change(
+    world: RegionWorld, table: Table, kind: str, action: dict[str, Any], billing_mode: str
+) -> Callable[[], None]:
+    name = action["IndexName"]
+    store = _existing_global(table, name, kind.lower())
+    if kind == "Delete":
+
+        def delete() -> None:
+            table.indexes = tuple(i for i in table.indexes if i.name != name)
+            del table.index_stores[name]
+            transitions = world.settings.transitions_ms
+            if transitions:
+                table.deleting_indexes[name] = (store.definition, world.now_ms() + transitions)
+            used = set(table.key_schema.names)
+            for index in table.indexes:
+                used.update(index.key_schema.names)
+            for attribute in list(table.attribute_definitions):
+                if attribute not in used:
+                    del table.attribute_definitions[attribute]
+
+        return delete
+    throughput = action.get("ProvisionedThroughput")
+    if billing_mode == "PAY_PER_REQUEST":
+        if throughput is not None:
+            raise ValidationException(
+                INVALID + f"The only Updates for index: {name} when TableThroughputMode is "
+                "PAY_PER_REQUEST can be to OnDemandThroughput, WarmThroughput"
+            )
+        return lambda: None
+    if throughput is None:
+        raise ValidationException(
+            INVALID + f"ProvisionedThroughput must be specified for index: {name}"
+        )
+    read, write = int(throughput["ReadCapacityUnits"]), int(throughput["WriteCapacityUnits"])
+
+    def update() -> None:
+        definition = replace(store.definition, read_capacity=read, write_capacity=write)
+        store.definition = definition
+        table.indexes = tuple(definition if i.name == name else i for i in table.indexes)
+
+    return update
+
+
+def _plan_create(
+    world: RegionWorld,
+    table: Table,
+    params: Params,
+    action: dict[str, Any],
+    billing_mode: str,
+    parse_key_schema: Callable[[list[dict[str, Any]], dict[str, str]], KeySchema],
+) -> Callable[[], None]:
+    name = action["IndexName"]
+    if name in table.index_stores or name in table.deleting_indexes:
+        raise ValidationException("Attempting to create an index which already exists")
+    requested = {
+        definition["AttributeName"]: definition["AttributeType"]
+        for definition in params.get("AttributeDefinitions") or []
+    }
+    key_names = [element["AttributeName"] for element in action["KeySchema"]]
+    if "AttributeDefinitions" not in params and any(
+        key not in table.attribute_definitions for key in key_names
+    ):
+        raise ValidationException(
+            INVALID + f"AttributeDefinitions is not specified for index: {name}"
+        )
+    definitions = {**table.attribute_definitions, **requested}
+    key = parse_key_schema(action["KeySchema"], definitions)
+    projection = action["Projection"]
+    projection_type = projection.get("ProjectionType")
+    non_key = projection.get("NonKeyAttributes")
+    if projection_type is None:
+        raise ValidationException(INVALID + "Unknown ProjectionType: null")
+    if projection_type == "INCLUDE" and not non_key:
+        raise ValidationException(
+            INVALID + "ProjectionType is INCLUDE, but NonKeyAttributes is not specified"
+        )
+    if projection_type != "INCLUDE" and non_key is not None:
+        raise ValidationException(
+            INVALID + f"ProjectionType is {projection_type}, but NonKeyAttributes is specified"
+        )
+    throughput = action.get("ProvisionedThroughput")
+    read = write = None
+    if billing_mode == "PAY_PER_REQUEST" and throughput is not None:
+        raise ValidationException(
+            INVALID + "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified for "
+            f"index: {name} when BillingMode is PAY_PER_REQUEST"
+        )
+    if billing_mode == "PROVISIONED":
+        if throughput is None:
+            raise ValidationException(
+                INVALID + f"ProvisionedThroughput must be specified for index: {name}"
+            )
+        read, write = int(throughput["ReadCapacityUnits"]), int(throughput["WriteCapacityUnits"])
+    definition = IndexDefinition(
+        name=name,
+        kind="GLOBAL",
+        key_schema=key,
+        projection_type=projection_type,
+        non_key_attributes=tuple(non_key or ()),
+        read_capacity=read,
+        write_capacity=write,
+    )
+
+    def create() -> None:
+        store = IndexStore(
+            definition,
+            table.key_schema,
+            active_at_ms=world.now_ms() + world.settings.transitions_ms,
+        )
+        store.backfill(table.items)
+        table.index_stores[name] = store
+        table.indexes = (*table.indexes, definition)
+        for attribute in key.names:
+            table.attribute_definitions.setdefault(attribute, definitions[attribute])
+
+    return create

@@ -1,0 +1,256 @@
+"""Table settings infrastructure code sets: encryption, table class, deletion protection,
+on-demand maxima (and tags, through ``api/tags.py``), parsed, checked and described.
+
+The rules and messages are the live service's (API reference of CreateTable, UpdateTable,
+SSESpecification, OnDemandThroughput; probes of the live service published 2026):
+
+* ``SSESpecification``: absent, ``{}`` or ``Enabled: false`` keep the AWS owned key, and the
+  table has no ``SSEDescription``. ``Enabled: true`` or ``SSEType: KMS`` encrypt with a KMS
+  key: the one ``KMSMasterKeyId`` names, else the AWS managed key ``alias/aws/dynamodb``.
+  DescribeTable then shows ``{"Status": "ENABLED", "SSEType": "KMS", "KMSMasterKeyArn": ...}``.
+  There is no KMS here: a key id or alias becomes a key ARN of the caller's account and
+  region, an alias always the same made-up key id.
+* ``TableClass``: ``TableClassSummary`` appears once a class was given (at creation without
+  ``LastUpdateDateTime``); a table never given one is STANDARD and has no summary.
+* ``DeletionProtectionEnabled``: always described; DeleteTable is refused while it is on.
+* ``OnDemandThroughput``: on-demand tables only; -1 removes a maximum; described while a
+  maximum is set, the member not set as -1.
+* UpdateTable changes one concern at a time: SSE, TableClass and DeletionProtection must each
+  be the only operation of a request, OnDemandThroughput combines with BillingMode only.
+
+Example::
+
+    ddb.create_table(..., DeletionProtectionEnabled=True, TableClass="STANDARD_INFREQUENT_ACCESS")
+    ddb.delete_table(TableName="Orders")  # ValidationException: ... protected against deletion
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..backend.tables import Table
+from ..backend.world import RegionWorld
+from ..errors import ValidationException
+from . import tags as table_tags
+from .router import Params
+
+_INVALID = "One or more parameter values were invalid: "
+_AWS_MANAGED_KEY = "alias/aws/dynamodb"
+#: UpdateTable members that are each an operation (AttributeDefinitions only serves them).
+_OPERATIONS = (
+    "BillingMode",
+    "ProvisionedThroughput",
+    "GlobalSecondaryIndexUpdates",
+    "StreamSpecification",
+    "SSESpecification",
+    "ReplicaUpdates",
+    "TableClass",
+    "DeletionProtectionEnabled",
+    "MultiRegionConsistency",
+    "GlobalTableWitnessUpdates",
+    "OnDemandThroughput",
+    "WarmThroughput",
+)
+# Exclusive members in the order the service names them when several are present
+# (SSE > TableClass > DeletionProtection > WarmThroughput).
+_EXCLUSIVE = (
+    ("SSESpecification", "Server-Side Encryption modification"),
+    ("TableClass", "TableClass modification"),
+    ("DeletionProtectionEnabled", "DeletionProtection modification"),
+    ("WarmThroughput", "WarmThroughput"),
+)
+
+
+@dataclass(slots=True)
+class CreateSettings:
+    """The settings of a CreateTable request, checked before the table exists."""
+
+    deletion_protection_enabled: bool = False
+    sse_kms_key_arn: str | None = None
+    table_class: str | None = None
+    max_read_request_units: int = -1
+    max_write_request_units: int = -1
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+def parse_create(world: RegionWorld, params: Params, billing_mode: str) -> CreateSettings:
+    """Check the settings members of CreateTable; raise ``ValidationException``."""
+    settings = CreateSettings(
+        deletion_protection_enabled=bool(params.get("DeletionProtectionEnabled")),
+        table_class=params.get("TableClass"),
+        tags=table_tags.parse_tags(params.get("Tags") or []),
+    )
+    specification = params.get("SSESpecification")
+    if specification is not None:
+        settings.sse_kms_key_arn = _sse_key_arn(world, specification)
+    on_demand = params.get("OnDemandThroughput")
+    if on_demand is not None:
+        _check_on_demand(on_demand, billing_mode)
+        settings.max_read_request_units = on_demand.get("MaxReadRequestUnits", -1)
+        settings.max_write_request_units = on_demand.get("MaxWriteRequestUnits", -1)
+    return settings
+
+
+def assign(table: Table, settings: CreateSettings) -> None:
+    """Give a just-created table the settings of its CreateTable request."""
+    table.deletion_protection_enabled = settings.deletion_protection_enabled
+    table.sse_kms_key_arn = settings.sse_kms_key_arn
+    table.table_class = settings.table_class
+    table.max_read_request_units = settings.max_read_request_units
+    table.max_write_request_units = settings.max_write_request_units
+    table.tags = settings.tags
+    table.settled_billing_mode = table.billing_mode
+    if table.billing_mode == "PAY_PER_REQUEST":
+        table.pay_per_request_ms = table.created_ms
+
+
+def check_update(world: RegionWorld, table: Table, params: Params) -> None:
+    """Check the settings members of UpdateTable, before anything changes."""
+    present = {member for member in _OPERATIONS if params.get(member) is not None}
+    for member, what in _EXCLUSIVE:
+        if member in present and len(present) > 1:
+            raise ValidationException(f"{_INVALID}{what} must be the only operation in the request")
+    on_demand = params.get("OnDemandThroughput")
+    if on_demand is not None:
+        if present - {"OnDemandThroughput", "BillingMode"}:
+            raise ValidationException(
+                f"{_INVALID}OnDemandThroughput can only be combined with BillingMode in an "
+                "UpdateTable request"
+            )
+        _check_on_demand(on_demand, params.get("BillingMode") or table.billing_mode)
+    specification = params.get("SSESpecification")
+    if specification is not None:
+        arn = _sse_key_arn(world, specification)
+        if arn is None and table.sse_kms_key_arn is None:
+            raise ValidationException(f"{_INVALID}Table is already encrypted by default")
+        if arn is not None and arn == table.sse_kms_key_arn == specification.get("KMSMasterKeyId"):
+            raise ValidationException(
+                f"{_INVALID}Table is already encrypted with given KMSMasterKeyId. Use "
+                "KMSMasterKeyId parameter if you want to change Master Key"
+            )
+
+
+def apply_update(world: RegionWorld, table: Table, params: Params) -> None:
+    """Apply the settings members of an UpdateTable request ``check_update`` accepted."""
+    now = world.now_ms()
+    protection = params.get("DeletionProtectionEnabled")
+    if protection is not None:
+        table.deletion_protection_enabled = protection
+    specification = params.get("SSESpecification")
+    if specification is not None:
+        table.sse_kms_key_arn = _sse_key_arn(world, specification)
+    table_class = params.get("TableClass")
+    # Asking for the class the table has is a no-op: a table never given one stays without
+    # TableClassSummary.
+    if table_class is not None and table_class != (table.table_class or "STANDARD"):
+        table.table_class = table_class
+        table.table_class_updated_ms = now
+        if world.settings.transitions_ms:
+            table.active_at_ms = now + world.settings.transitions_ms
+            table.status_while_pending = "UPDATING"
+    on_demand = params.get("OnDemandThroughput")
+    if on_demand is not None:
+        table.max_read_request_units = on_demand.get(
+            "MaxReadRequestUnits", table.max_read_request_units
+        )
+        table.max_write_request_units = on_demand.get(
+            "MaxWriteRequestUnits", table.max_write_request_units
+        )
+    if table.billing_mode != table.settled_billing_mode:
+        table.settled_billing_mode = table.billing_mode
+        if table.billing_mode == "PAY_PER_REQUEST":
+            table.pay_per_request_ms = now
+    if table.billing_mode != "PAY_PER_REQUEST":
+        table.max_read_request_units = table.max_write_request_units = -1
+
+
+def check_deletable(table: Table) -> None:
+    """Refuse to delete a table under deletion protection."""
+    if table.deletion_protection_enabled:
+        raise ValidationException(
+            "Resource cannot be deleted as it is currently protected against deletion. "
+            "Disable deletion protection first."
+        )
+
+
+def describe_settings(table: Table) -> dict[str, Any]:
+    """The TableDescription members of the settings that are set."""
+    described: dict[str, Any] = {}
+    # A table that was ever on demand keeps its BillingModeSummary, with the time it last
+    # became so (API reference, BillingModeSummary).
+    if table.pay_per_request_ms is not None:
+        described["BillingModeSummary"] = {
+            "BillingMode": table.billing_mode,
+            "LastUpdateToPayPerRequestDateTime": table.pay_per_request_ms / 1000,
+        }
+    if table.sse_kms_key_arn is not None:
+        described["SSEDescription"] = {
+            "Status": "ENABLED",
+            "SSEType": "KMS",
+            "KMSMasterKeyArn": table.sse_kms_key_arn,
+        }
+    if table.table_class is not None:
+        summary: dict[str, Any] = {"TableClass": table.table_class}
+        if table.table_class_updated_ms is not None:
+            summary["LastUpdateDateTime"] = table.table_class_updated_ms / 1000
+        described["TableClassSummary"] = summary
+    if table.max_read_request_units != -1 or table.max_write_request_units != -1:
+        described["OnDemandThroughput"] = {
+            "MaxReadRequestUnits": table.max_read_request_units,
+            "MaxWriteRequestUnits": table.max_write_request_units,
+        }
+    return described
+
+
+def _check_on_demand(on_demand: dict[str, Any], billing_mode: str) -> None:
+    if billing_mode == "PAY_PER_REQUEST":
+        return
+    for member in ("MaxReadRequestUnits", "MaxWriteRequestUnits"):
+        if member in on_demand:
+            raise ValidationException(
+                f"{_INVALID}{member} for OnDemandThroughput cannot be specified when the table "
+                "BillingMode is PROVISIONED"
+            )
+
+
+def _sse_key_arn(world: RegionWorld, specification: dict[str, Any]) -> str | None:
+    """The KMS key ARN an SSESpecification asks for; None for the AWS owned key."""
+    enabled = specification.get("Enabled")
+    sse_type = specification.get("SSEType")
+    key_id = specification.get("KMSMasterKeyId")
+    if enabled is False:
+        if sse_type is not None:
+            raise ValidationException(f"{_INVALID}SSEType can not be specified if Enabled is false")
+        if key_id is not None:
+            raise ValidationException(
+                f"{_INVALID}KMSMasterKeyId can not be specified if Enabled is false"
+            )
+        return None
+    if sse_type == "AES256":
+        raise ValidationException(f"{_INVALID}SSEType AES256 is not supported")
+    if key_id is not None and sse_type is None:
+        raise ValidationException(
+            f"{_INVALID}SSEType KMS is required if KMSMasterKeyId is specified"
+        )
+    if enabled is None and sse_type is None:
+        return None
+    return kms_key_arn(world, key_id or _AWS_MANAGED_KEY)
+
+
+def kms_key_arn(world: RegionWorld, key_id: str) -> str:
+    """The ARN of the KMS key ``key_id`` (key ARN, alias ARN, ``alias/name`` or key id).
+
+    An alias stands for a made-up key id, the same for the same alias, account and region.
+    """
+    partition = world.arn_prefix.split(":")[1]
+    prefix = f"arn:{partition}:kms:{world.region}:{world.account_id}:"
+    if key_id.startswith("arn:"):
+        resource = key_id.split(":", 5)[-1]
+        if resource.startswith("key/"):
+            return key_id
+        key_id = resource
+    if key_id.startswith("alias/"):
+        key_id = str(uuid.uuid5(uuid.NAMESPACE_URL, prefix + key_id))
+    return f"{prefix}key/{key_id}"

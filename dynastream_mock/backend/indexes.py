@@ -1,0 +1,247 @@
+"""Secondary indexes: the storage of one LSI or GSI, kept by the table's write funnel.
+
+An index entry holds the table's keys, the index's keys and the projected attributes
+(ALL: the whole item, shared, never copied). Items without the index's key attributes are
+not in the index (a sparse index). Entries are ordered, per index partition, by the
+index's sort key, then the table's hash and sort keys, so a Query pages by binary search
+and a Scan walks a stable order.
+
+>>> store = IndexStore(definition, table.key_schema)   # made by Table for each index
+>>> store.index_key(item)           # (hash, range) canonical, None when sparse; may raise
+>>> store.apply(table_key, old_item, new_item)
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ValidationException
+from . import values
+
+if TYPE_CHECKING:
+    from .shards import Item
+    from .tables import IndexDefinition, KeyPart, KeySchema, KeyTuple
+
+#: (index sort key, table hash key, table sort key): the order inside an index partition.
+Position = tuple[Any, Any, Any]
+#: (partition hash, index hash key, index sort key, table hash key, table sort key).
+ScanPosition = tuple[int, Any, Any, Any, Any]
+
+_INVALID = "One or more parameter values were invalid: "
+_NOT_VALID = "One or more parameter values are not valid. "
+_first = itemgetter(0)
+
+
+def index_type_mismatch(name: str, expected: str, actual: str, index_name: str) -> str:
+    # The index-key wording capitalises differently from the table-key one (AWS's own).
+    return (
+        f"{_INVALID}Type mismatch for Index Key {name} Expected: {expected} Actual: {actual} "
+        f"IndexName: {index_name}"
+    )
+
+
+def empty_index_key(kind: str, name: str, index_name: str, *, by_update: bool) -> str:
+    word = "string" if kind == "S" else "binary"
+    if by_update:
+        return (
+            f"{_NOT_VALID}The update expression attempted to update a secondary index key to a "
+            f"value that is not supported. The AttributeValue for a key attribute cannot "
+            f"contain an empty {word} value."
+        )
+    return (
+        f"{_NOT_VALID}A value specified for a secondary index key is not supported. The "
+        f"AttributeValue for a key attribute cannot contain an empty {word} value. "
+        f"IndexName: {index_name}, IndexKey: {name}"
+    )
+
+
+@dataclass(slots=True, eq=False)
+class IndexStore:
+    """The entries of one secondary index of one table."""
+
+    definition: IndexDefinition
+    table_schema: KeySchema
+    #: Virtual time from which a GSI added by UpdateTable is ACTIVE (CREATING before).
+    active_at_ms: int = 0
+    #: table key -> (index hash key, position, projected item)
+    entries: dict[KeyTuple, tuple[KeyPart, Position, Item]] = field(default_factory=dict)
+    sizes: dict[KeyTuple, int] = field(default_factory=dict)
+    size_bytes: int = 0
+    _partitions: dict[KeyPart, list[Position]] = field(default_factory=dict)
+    _partition_hashes: dict[KeyPart, int] = field(default_factory=dict)
+    _scan_order: list[ScanPosition] | None = None
+
+    @property
+    def name(self) -> str:
+        return self.definition.name
+
+    @property
+    def is_global(self) -> bool:
+        return self.definition.kind == "GLOBAL"
+
+    def status(self, now_ms: int) -> str:
+        return "CREATING" if now_ms < self.active_at_ms else "ACTIVE"
+
+    # -- keys and projection --------------------------------------------------------------
+
+    def key_names(self) -> tuple[str, ...]:
+        """The attributes every index entry holds as keys: the index's, then the table's."""
+        names = list(self.definition.key_schema.names)
+        names.extend(name for name in self.table_schema.names if name not in names)
+        return tuple(names)
+
+    def check_item(
+        self, item: Item, *, by_update: bool = False, types: bool = True, empties: bool = True
+    ) -> None:
+        """Raise AWS's ValidationException when ``item`` has a mistyped or empty index key.
+
+        ``types`` / ``empties`` choose the checks (a transaction reports the first kind as
+        a cancellation reason and the second as the request's own error).
+        """
+        schema = self.definition.key_schema
+        for name, expected in (
+            (schema.hash_name, schema.hash_type),
+            (schema.range_name, schema.range_type),
+        ):
+            if name is None or name in self.table_schema.names:
+                continue
+            value = item.get(name)
+            if value is None:
+                continue
+            actual = values.attribute_type(value)
+            if actual != expected:
+                if not types:
+                    continue
+                assert expected is not None
+                raise ValidationException(index_type_mismatch(name, expected, actual, self.name))
+            if empties and value[actual] in ("", b""):
+                raise ValidationException(
+                    empty_index_key(actual, name, self.name, by_update=by_update)
+                )
+
+    def index_key(self, item: Item) -> tuple[KeyPart, KeyPart] | None:
+        """The index's (hash, sort) key of ``item``; None when the item is not indexed."""
+        schema = self.definition.key_schema
+        hash_value = item.get(schema.hash_name)
+        if hash_value is None or schema.hash_type not in hash_value:
+            return None
+        range_key = None
+        if schema.range_name is not None:
+            range_value = item.get(schema.range_name)
+            if range_value is None or schema.range_type not in range_value:
+                return None
+            range_key = values.canonical_key_value(range_value)
+        return values.canonical_key_value(hash_value), range_key
+
+    def project(self, item: Item) -> Item:
+        """The index's copy of ``item``: keys plus the projected attributes."""
+        kind = self.definition.projection_type
+        if kind == "ALL":
+            return item
+        names = self.key_names()
+        if kind == "INCLUDE":
+            names = names + self.definition.non_key_attributes
+        return {name: item[name] for name in names if name in item}
+
+    # -- maintenance (called by Table.write only) -----------------------------------------
+
+    def apply(self, key: KeyTuple, new_item: Item | None) -> None:
+        """Make the entry of table key ``key`` reflect ``new_item`` (None: removed)."""
+        old = self.entries.get(key)
+        index_key = self.index_key(new_item) if new_item is not None else None
+        if old is not None:
+            self._remove(key, old[0], old[1])
+        if new_item is None or index_key is None:
+            return
+        hash_key, range_key = index_key
+        position: Position = (range_key, key[0], key[1])
+        projected = self.project(new_item)
+        size = values.item_size(projected)
+        self.entries[key] = (hash_key, position, projected)
+        self.sizes[key] = size
+        self.size_bytes += size
+        insort(self._partitions.setdefault(hash_key, []), position)
+        if hash_key not in self._partition_hashes:
+            from .tables import partition_hash
+
+            assert new_item is not None
+            self._partition_hashes[hash_key] = partition_hash(
+                new_item[self.definition.key_schema.hash_name]
+            )
+        self._scan_order = None
+
+    def _remove(self, key: KeyTuple, hash_key: KeyPart, position: Position) -> None:
+        del self.entries[key]
+        self.size_bytes -= self.sizes.pop(key)
+        positions = self._partitions[hash_key]
+        del positions[bisect_left(positions, position)]
+        if not positions:
+            del self._partitions[hash_key]
+            del self._partition_hashes[hash_key]
+        self._scan_order = None
+
+    def backfill(self, items: dict[KeyTuple, Item]) -> None:
+        """Index every existing item; items whose index keys do not fit are left out."""
+        for key, item in items.items():
+            try:
+                self.check_item(item)
+            except ValidationException:
+                continue
+            self.apply(key, item)
+
+    # -- reads ----------------------------------------------------------------------------
+
+    def partition_keys(
+        self,
+        hash_key: KeyPart,
+        *,
+        low: tuple[KeyPart, bool] | None = None,
+        high: tuple[KeyPart, bool] | None = None,
+        forward: bool = True,
+        after: Position | None = None,
+    ) -> Iterator[KeyTuple]:
+        """Table keys of one index partition, sort key between ``low`` and ``high``.
+
+        ``after`` (an ExclusiveStartKey's position) resumes past that position in the
+        direction of reading. Bounds are found by binary search.
+        """
+        positions = self._partitions.get(hash_key)
+        if not positions:
+            return
+        start, stop = 0, len(positions)
+        if low is not None:
+            start = (bisect_left if low[1] else bisect_right)(positions, low[0], key=_first)
+        if high is not None:
+            stop = (bisect_right if high[1] else bisect_left)(positions, high[0], key=_first)
+        if after is not None:
+            if forward:
+                start = max(start, bisect_right(positions, after))
+            else:
+                stop = min(stop, bisect_left(positions, after))
+        order = range(start, stop) if forward else range(stop - 1, start - 1, -1)
+        for index in order:
+            _, table_hash, table_range = positions[index]
+            yield (table_hash, table_range)
+
+    def scan_order(self) -> list[ScanPosition]:
+        """Every entry in a stable order: partition hash, index keys, table keys."""
+        if self._scan_order is None:
+            hashes = self._partition_hashes
+            self._scan_order = sorted(
+                (hashes[hash_key], hash_key, *position)
+                for hash_key, positions in self._partitions.items()
+                for position in positions
+            )
+        return self._scan_order
+
+    def partition_hash_of(self, hash_key: KeyPart, value: dict[str, Any]) -> int:
+        found = self._partition_hashes.get(hash_key)
+        if found is not None:
+            return found
+        from .tables import partition_hash
+
+        return partition_hash(value)

@@ -1,0 +1,91 @@
+"""Lambda triggers in-process: a handler on a table's stream, run as Lambda would run it.
+
+``mock.add_trigger(...)`` makes a :class:`Trigger` (an event source mapping) and
+``mock.run_triggers()`` delivers what is due, in the calling thread. The package is split by
+concern: ``parameters`` (validation), ``filtering``, ``events`` (event and context),
+``lanes`` (progress per shard), ``delivery`` (batching, retries, bisecting, discarding),
+``outcomes`` (reading answers, on-failure payloads) and ``windows`` (tumbling windows).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ..backend.world import World, partition_of
+from ..tools import find_stream
+from .delivery import run_triggers
+from .errors import lambda_error
+from .events import LambdaContext, stable_uuid
+from .parameters import TriggerConfig, check_callable, validate_parameters
+from .trigger import Invocation, OnFailure, Trigger, install_read_hook
+
+__all__ = [
+    "Invocation",
+    "LambdaContext",
+    "Trigger",
+    "TriggerConfig",
+    "add_trigger",
+    "run_triggers",
+]
+
+
+def function_name_of(handler: Callable[..., Any]) -> str:
+    """A Lambda function name for a handler: its ``__name__``, in Lambda's alphabet.
+
+    >>> def on_user_change(event, context): ...
+    >>> function_name_of(on_user_change)
+    'on_user_change'
+    """
+    name = getattr(handler, "__name__", None) or type(handler).__name__
+    return re.sub(r"[^A-Za-z0-9_-]", "-", str(name))[:64] or "handler"
+
+
+def add_trigger(
+    world: World,
+    table_or_stream_arn: str,
+    handler: Callable[..., Any],
+    *,
+    parameters: Mapping[str, Any],
+    filter_criteria: object = None,
+    on_failure: OnFailure | None = None,
+    region: str | None = None,
+) -> Trigger:
+    """Map ``handler`` to a stream, validating the parameters as Lambda would."""
+    check_callable("the handler", handler)
+    check_callable("on_failure=", on_failure, optional=True)
+    by_arn = isinstance(table_or_stream_arn, str) and table_or_stream_arn.startswith("arn:")
+    region_world, stream = find_stream(
+        world, table_or_stream_arn, region=region, enabled_only=not by_arn
+    )
+    config = validate_parameters(stream.arn, parameters, filter_criteria)
+    function_name = function_name_of(handler)
+    with region_world.lock:
+        for other in world.triggers:
+            if other.stream_arn == stream.arn and other.handler == handler:
+                raise lambda_error(
+                    "ResourceConflictException",
+                    f'An event source mapping with DynamoDB arn (" {stream.arn} ") and '
+                    f'function (" {other.function_name} ") already exists. Please update or '
+                    f"delete the existing mapping with UUID {other.uuid}",
+                )
+        now = region_world.touch()
+        partition = partition_of(region_world.region)
+        trigger = Trigger(
+            uuid=stable_uuid(f"{stream.arn}/{function_name}/{now}/{len(world.triggers)}"),
+            handler=handler,
+            function_name=function_name,
+            function_arn=(
+                f"arn:{partition}:lambda:{region_world.region}:{region_world.account_id}:"
+                f"function:{function_name}"
+            ),
+            stream=stream,
+            region_world=region_world,
+            registry=world.triggers,
+            config=config,
+            on_failure=on_failure,
+        )
+        world.triggers.append(trigger)
+        install_read_hook(region_world, world.triggers)
+        return trigger

@@ -1,0 +1,241 @@
+"""The parameters of a trigger: CreateEventSourceMapping's, validated as Lambda validates them.
+
+Ranges and enums come from botocore's ``lambda`` service model (operation
+CreateEventSourceMapping), so the messages are AWS's aggregate ones; the rules the model
+cannot express (AT_TIMESTAMP on a DynamoDB stream, the record-age gap 0..59, filter patterns)
+are checked here with Lambda's own words (spec, "Lambda event source mappings on a stream").
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import botocore.loaders
+
+from .errors import lambda_error
+from .filtering import FilterPattern, parse_filters
+
+#: Lambda's payload limit for a synchronous invocation, which caps a batch (spec).
+MAX_PAYLOAD_BYTES = 6_291_456
+
+#: The parameters that apply to DynamoDB Streams, in the order AWS reports their errors.
+STREAM_PARAMETERS = (
+    "BatchSize",
+    "MaximumBatchingWindowInSeconds",
+    "ParallelizationFactor",
+    "StartingPosition",
+    "MaximumRecordAgeInSeconds",
+    "BisectBatchOnFunctionError",
+    "MaximumRetryAttempts",
+    "TumblingWindowInSeconds",
+    "FunctionResponseTypes",
+    "Enabled",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerConfig:
+    """A trigger's validated parameters, in Lambda's spelling and units (seconds)."""
+
+    starting_position: str
+    batch_size: int = 100
+    maximum_batching_window_in_seconds: int = 0
+    maximum_retry_attempts: int = -1
+    maximum_record_age_in_seconds: int = -1
+    bisect_batch_on_function_error: bool = False
+    parallelization_factor: int = 1
+    report_batch_item_failures: bool = False
+    filters: tuple[FilterPattern, ...] = ()
+    tumbling_window_in_seconds: int = 0
+    enabled: bool = True
+
+
+@functools.cache
+def _input_members() -> dict[str, dict[str, Any]]:
+    # Loaded once, on the first add_trigger: the model is large and most tests never need it.
+    model = botocore.loaders.Loader().load_service_model("lambda", "service-2")
+    shapes = model["shapes"]
+    operation = model["operations"]["CreateEventSourceMapping"]
+    members = shapes[operation["input"]["shape"]]["members"]
+    resolved: dict[str, dict[str, Any]] = {}
+    for name, member in members.items():
+        shape = dict(shapes[member["shape"]])
+        if "member" in shape:
+            shape["member_shape"] = shapes[shape["member"]["shape"]]
+        resolved[name] = shape
+    resolved["Pattern"] = shapes["Pattern"]
+    return resolved
+
+
+def _wire_name(name: str) -> str:
+    return name[0].lower() + name[1:]
+
+
+def _shape_errors(name: str, value: Any, path: str | None = None) -> list[str]:
+    """AWS's constraint messages for one value, from the service model."""
+    shape = _input_members()[name]
+    where = path or _wire_name(name)
+    errors: list[str] = []
+    kind = shape["type"]
+    if kind == "integer":
+        if "min" in shape and value < shape["min"]:
+            bound = f"greater than or equal to {shape['min']}"
+            errors.append(_violation(value, where, f"Member must have value {bound}"))
+        elif "max" in shape and value > shape["max"]:
+            bound = f"less than or equal to {shape['max']}"
+            errors.append(_violation(value, where, f"Member must have value {bound}"))
+    elif kind == "string":
+        if "enum" in shape and value not in shape["enum"]:
+            allowed = ", ".join(shape["enum"])
+            errors.append(
+                _violation(value, where, f"Member must satisfy enum value set: [{allowed}]")
+            )
+        if "max" in shape and len(value) > shape["max"]:
+            bound = f"length less than or equal to {shape['max']}"
+            errors.append(_violation(value, where, f"Member must have {bound}"))
+    elif kind == "list":
+        shown = "[" + ", ".join(str(v) for v in value) + "]"
+        if "max" in shape and len(value) > shape["max"]:
+            bound = f"length less than or equal to {shape['max']}"
+            errors.append(_violation(shown, where, f"Member must have {bound}"))
+        enum = shape["member_shape"].get("enum")
+        if enum and any(v not in enum for v in value):
+            allowed = ", ".join(enum)
+            errors.append(
+                _violation(
+                    shown,
+                    where,
+                    f"Member must satisfy constraint: [Member must satisfy enum value set: "
+                    f"[{allowed}]]",
+                )
+            )
+    return errors
+
+
+def _violation(value: Any, where: str, constraint: str) -> str:
+    return f"Value '{value}' at '{where}' failed to satisfy constraint: {constraint}"
+
+
+def _check_types(parameters: Mapping[str, Any]) -> None:
+    # Misuse of the Python API is a TypeError (style: two error families, never mixed).
+    for name, value in parameters.items():
+        if value is None:
+            continue
+        kind = _input_members()[name]["type"]
+        if kind == "integer" and (isinstance(value, bool) or not isinstance(value, int)):
+            raise TypeError(f"add_trigger() takes {name}= as a whole number, got {value!r}")
+        if kind == "boolean" and not isinstance(value, bool):
+            raise TypeError(f"add_trigger() takes {name}= as True or False, got {value!r}")
+        if kind == "string" and not isinstance(value, str):
+            raise TypeError(f"add_trigger() takes {name}= as a string, got {value!r}")
+        if kind == "list" and (
+            not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value)
+        ):
+            raise TypeError(f"add_trigger() takes {name}= as a list of strings, got {value!r}")
+
+
+def _filter_texts(criteria: object) -> list[str]:
+    if criteria is None:
+        return []
+    filters = criteria.get("Filters") if isinstance(criteria, Mapping) else None
+    if not isinstance(criteria, Mapping) or set(criteria) - {"Filters"}:
+        raise TypeError(
+            "add_trigger() takes FilterCriteria= as {'Filters': [{'Pattern': '<json>'}]}, "
+            f"got {criteria!r}"
+        )
+    if filters is None:
+        return []
+    if not isinstance(filters, (list, tuple)) or not all(
+        isinstance(f, Mapping) and set(f) <= {"Pattern"} for f in filters
+    ):
+        raise TypeError(
+            "add_trigger() takes FilterCriteria= as {'Filters': [{'Pattern': '<json>'}]}, "
+            f"got {criteria!r}"
+        )
+    texts = [f.get("Pattern", "") for f in filters]
+    for text in texts:
+        if not isinstance(text, str):
+            raise TypeError(f"a filter's Pattern is a JSON string (json.dumps(...)), got {text!r}")
+    return texts
+
+
+def validate_parameters(
+    stream_arn: str, parameters: Mapping[str, Any], filter_criteria: object
+) -> TriggerConfig:
+    """Check every parameter as Lambda would; return them as a :class:`TriggerConfig`.
+
+    ``parameters`` maps CreateEventSourceMapping names (``BatchSize``, ...) to values.
+
+    >>> validate_parameters(arn, {"StartingPosition": "LATEST"}, None)  # doctest: +SKIP
+    TriggerConfig(starting_position='LATEST', batch_size=100, ...)
+    """
+    if parameters.get("StartingPosition") is None:
+        raise TypeError(
+            "add_trigger() needs StartingPosition= 'TRIM_HORIZON' or 'LATEST', as Lambda "
+            "requires for a stream"
+        )
+    _check_types(parameters)
+    texts = _filter_texts(filter_criteria)
+    errors: list[str] = []
+    for name in STREAM_PARAMETERS:
+        value = parameters.get(name)
+        if value is not None:
+            errors.extend(_shape_errors(name, value))
+    for index, text in enumerate(texts, start=1):
+        errors.extend(
+            _shape_errors("Pattern", text, f"filterCriteria.filters.{index}.member.pattern")
+        )
+    if errors:
+        count = len(errors)
+        noun = "error" if count == 1 else "errors"
+        raise lambda_error(
+            "ValidationException",
+            f"{count} validation {noun} detected: " + "; ".join(errors),
+        )
+
+    starting_position = parameters["StartingPosition"]
+    if starting_position == "AT_TIMESTAMP":
+        # Only Kinesis (and Kafka) sources read from a timestamp (spec).
+        raise lambda_error(
+            "InvalidParameterValueException",
+            f"Unsupported starting position for arn type: {stream_arn}",
+        )
+    record_age = parameters.get("MaximumRecordAgeInSeconds")
+    if record_age is not None and 0 <= record_age < 60:
+        # The model's range is -1..604800, but the service refuses the gap 0..59.
+        raise lambda_error(
+            "InvalidParameterValueException",
+            "MaximumRecordAgeInSeconds must be either -1 (forever) or between 60 and 604800 "
+            "(inclusive)",
+        )
+    filters = parse_filters(texts)
+
+    def given(name: str, default: Any) -> Any:
+        value = parameters.get(name)
+        return default if value is None else value
+
+    return TriggerConfig(
+        starting_position=starting_position,
+        batch_size=given("BatchSize", 100),
+        maximum_batching_window_in_seconds=given("MaximumBatchingWindowInSeconds", 0),
+        maximum_retry_attempts=given("MaximumRetryAttempts", -1),
+        maximum_record_age_in_seconds=given("MaximumRecordAgeInSeconds", -1),
+        bisect_batch_on_function_error=given("BisectBatchOnFunctionError", False),
+        parallelization_factor=given("ParallelizationFactor", 1),
+        report_batch_item_failures="ReportBatchItemFailures" in given("FunctionResponseTypes", ()),
+        filters=filters,
+        tumbling_window_in_seconds=given("TumblingWindowInSeconds", 0),
+        enabled=given("Enabled", True),
+    )
+
+
+def check_callable(name: str, value: object, *, optional: bool = False) -> None:
+    """``TypeError`` unless ``value`` is callable (or None, when ``optional``)."""
+    if optional and value is None:
+        return
+    if not callable(value):
+        accepted = "a callable or None" if optional else "a callable"
+        raise TypeError(f"add_trigger() takes {name} as {accepted}, got {value!r}")

@@ -1,0 +1,207 @@
+"""The public objects: a trigger (an event source mapping) and one invocation of its handler."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..backend.reading import claim_reader_slot
+from ..backend.shards import Shard
+from ..backend.streams import Stream
+from ..backend.world import RegionWorld
+from .events import LambdaContext
+from .lanes import ShardCursor, latest_position, new_cursor
+from .parameters import TriggerConfig
+
+OnFailure = Callable[[dict[str, Any]], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Invocation:
+    """One call of a trigger's handler.
+
+    ``event`` is what the handler received, ``result`` what it returned, ``error`` the
+    exception it raised (or None); ``ok`` is True when Lambda would count the batch done.
+    ``reason`` says why it was not (a raised exception, reported item failures, a missing
+    tumbling-window state, an answer that is not JSON).
+
+    >>> [invocation.ok for invocation in trigger.invocations]  # doctest: +SKIP
+    [False, True]
+    """
+
+    event: dict[str, Any]
+    result: Any
+    error: BaseException | None
+    shard_id: str
+    ok: bool
+    context: LambdaContext = field(repr=False)
+    reason: str = ""
+
+
+class Trigger:
+    """A handler on a table's stream, as Lambda's event source mapping runs it.
+
+    Made by ``mock.add_trigger(...)``; ``mock.run_triggers()`` delivers what is due::
+
+        trigger = mock.add_trigger("Users", handler, StartingPosition="TRIM_HORIZON")
+        mock.run_triggers()
+        trigger.invocations[-1].event["Records"]
+        trigger.disable(); trigger.enable(); trigger.delete()
+
+    While enabled it is a reader of every shard it has not finished, and holds that slot even
+    when idle (api.md, "Readers and the throttle").
+    """
+
+    def __init__(
+        self,
+        *,
+        uuid: str,
+        handler: Callable[..., Any],
+        function_name: str,
+        function_arn: str,
+        stream: Stream,
+        region_world: RegionWorld,
+        registry: list[Trigger],
+        config: TriggerConfig,
+        on_failure: OnFailure | None,
+    ) -> None:
+        self.uuid = uuid
+        self.handler = handler
+        self.function_name = function_name
+        self.function_arn = function_arn
+        self.stream_arn = stream.arn
+        self.config = config
+        self.on_failure = on_failure
+        #: Every invocation so far, oldest first.
+        self.invocations: list[Invocation] = []
+        #: What the on-failure destination received, oldest first (also without ``on_failure``).
+        self.discarded: list[dict[str, Any]] = []
+        self.cursors: dict[str, ShardCursor] = {}
+        self.region_world = region_world
+        self.reader_id = region_world.new_reader_id()
+        self._registry = registry
+        self._state = "Enabled" if config.enabled else "Disabled"
+        self._invoke_count = 0
+        self._start(stream)
+
+    # -- state ----------------------------------------------------------------------------
+
+    @property
+    def state(self) -> str:
+        """``Enabled``, ``Disabled`` or ``Deleted``, as the mapping's State would say."""
+        return self._state
+
+    @property
+    def enabled(self) -> bool:
+        return self._state == "Enabled"
+
+    def disable(self) -> None:
+        """Stop delivering and free the reader slots; ``enable()`` resumes at the checkpoint."""
+        self._check_not_deleted("disable")
+        with self.region_world.lock:
+            self._state = "Disabled"
+            self.release_all()
+
+    def enable(self) -> None:
+        """Deliver again from the last checkpoint, taking back the reader slots."""
+        self._check_not_deleted("enable")
+        with self.region_world.lock:
+            self._state = "Enabled"
+            now = self.region_world.touch()
+            stream = self.stream()
+            if stream is not None:
+                self.claim_all(stream, now)
+
+    def delete(self) -> None:
+        """Remove the trigger for good; its slots are freed and its history kept."""
+        with self.region_world.lock:
+            if self._state == "Deleted":
+                return
+            self._state = "Deleted"
+            self.release_all()
+            if self in self._registry:
+                self._registry.remove(self)
+
+    def _check_not_deleted(self, verb: str) -> None:
+        if self._state == "Deleted":
+            raise RuntimeError(f"cannot {verb} {self!r}: it was deleted; add a new trigger")
+
+    # -- shards and reader slots (called with the region's lock held) ---------------------
+
+    def stream(self) -> Stream | None:
+        return self.region_world.streams.get(self.stream_arn)
+
+    def _start(self, stream: Stream) -> None:
+        with self.region_world.lock:
+            now = self.region_world.touch()
+            latest = self.config.starting_position == "LATEST"
+            for shard in stream.lineage_order():
+                position = latest_position(shard) if latest else None
+                cursor = new_cursor(shard, self.config.parallelization_factor, position)
+                if latest and not shard.is_open:
+                    # LATEST starts at the open shards: closed ones hold only the past.
+                    for lane in cursor.lanes:
+                        lane.finished = True
+                self.cursors[shard.shard_id] = cursor
+            if self.enabled:
+                self.claim_all(stream, now)
+
+    def cursor(self, shard: Shard) -> ShardCursor:
+        """The cursor of ``shard``; a shard born after the trigger starts at its beginning."""
+        cursor = self.cursors.get(shard.shard_id)
+        if cursor is None:
+            cursor = new_cursor(shard, self.config.parallelization_factor)
+            self.cursors[shard.shard_id] = cursor
+        return cursor
+
+    def forget_gone_shards(self, stream: Stream) -> None:
+        for shard_id in [s for s in self.cursors if s not in stream.shards]:
+            del self.cursors[shard_id]
+
+    def claim(self, shard: Shard, now: int) -> bool:
+        """Hold a reader slot on an unfinished shard; False when the throttle refuses it."""
+        if self.cursor(shard).finished:
+            shard.readers.pop(self.reader_id, None)
+            return True
+        return claim_reader_slot(self.region_world, shard, self.reader_id, now)
+
+    def claim_all(self, stream: Stream, now: int) -> None:
+        for shard in stream.lineage_order():
+            self.claim(shard, now)
+
+    def release(self, shard: Shard) -> None:
+        shard.readers.pop(self.reader_id, None)
+
+    def release_all(self) -> None:
+        stream = self.stream()
+        if stream is not None:
+            for shard in stream.lineage_order():
+                self.release(shard)
+
+    # -- bookkeeping ----------------------------------------------------------------------
+
+    def next_invoke_number(self) -> int:
+        self._invoke_count += 1
+        return self._invoke_count
+
+    def __repr__(self) -> str:
+        return (
+            f"<Trigger {self.function_name} on {self.stream_arn} {self._state}, "
+            f"{len(self.invocations)} invocations>"
+        )
+
+
+def install_read_hook(region_world: RegionWorld, registry: list[Trigger]) -> None:
+    """Let GetRecords see the slots the region's enabled triggers hold on a shard."""
+
+    def before_read(stream: Stream, shard: Shard, now: int) -> None:
+        for trigger in list(registry):
+            if (
+                trigger.enabled
+                and trigger.region_world is region_world
+                and trigger.stream_arn == stream.arn
+            ):
+                trigger.claim(shard, now)
+
+    region_world.before_read = before_read

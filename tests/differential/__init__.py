@@ -1,0 +1,1 @@
+"""Differential tests: dynastream_mock against Amazon DynamoDB Local."""

@@ -1,0 +1,206 @@
+"""ParallelizationFactor (order per key) and tumbling windows on the mock's clock."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+from conftest import create_stream_table
+
+from dynastream_mock import MockStreams
+
+
+def put(ddb: Any, item_id: str, version: int = 0) -> None:
+    ddb.put_item(TableName="Users", Item={"id": {"S": item_id}, "v": {"N": str(version)}})
+
+
+def ids_of(event: dict[str, Any]) -> list[str]:
+    return [r["dynamodb"]["Keys"]["id"]["S"] for r in event["Records"]]
+
+
+@pytest.fixture
+def table(mock: MockStreams, ddb: Any) -> str:
+    mock.clock.freeze()
+    arn: str = create_stream_table(ddb)["LatestStreamArn"]
+    return arn
+
+
+# -- ParallelizationFactor ----------------------------------------------------------------
+
+
+def test_parallelization_makes_concurrent_batches_and_keeps_order_per_key(
+    mock: MockStreams, ddb: Any, table: str
+) -> None:
+    trigger = mock.add_trigger(
+        "Users",
+        lambda event, context: None,
+        StartingPosition="TRIM_HORIZON",
+        ParallelizationFactor=4,
+    )
+    for version in range(3):
+        for key in range(12):
+            put(ddb, f"k{key}", version)
+
+    made = mock.run_triggers()
+
+    assert 1 < len(made) <= 4
+    assert len({i.shard_id for i in made}) == 1
+    versions: dict[str, list[int]] = defaultdict(list)
+    for invocation in trigger.invocations:
+        for record in invocation.event["Records"]:
+            key = record["dynamodb"]["Keys"]["id"]["S"]
+            versions[key].append(int(record["dynamodb"]["NewImage"]["v"]["N"]))
+    assert dict(versions) == {f"k{key}": [0, 1, 2] for key in range(12)}
+    # Each key lives in a single concurrent batch.
+    for key in versions:
+        assert sum(key in ids_of(i.event) for i in made) == 1
+
+
+def test_a_failing_key_blocks_only_its_own_batch(mock: MockStreams, ddb: Any, table: str) -> None:
+    def handler(event: dict[str, Any], context: Any) -> None:
+        if "poison" in ids_of(event):
+            raise ValueError("poison")
+
+    mock.add_trigger("Users", handler, StartingPosition="TRIM_HORIZON", ParallelizationFactor=10)
+    put(ddb, "poison")
+    for key in range(20):
+        put(ddb, f"k{key}")
+
+    made = mock.run_triggers()
+
+    delivered = {x for i in made if i.ok for x in ids_of(i.event)}
+    assert [i.ok for i in made].count(False) == 1
+    assert len(delivered) > 10 and "poison" not in delivered
+
+
+def test_without_parallelization_one_batch_per_shard(
+    mock: MockStreams, ddb: Any, table: str
+) -> None:
+    mock.add_trigger("Users", lambda event, context: None, StartingPosition="TRIM_HORIZON")
+    for key in range(12):
+        put(ddb, f"k{key}")
+
+    assert len(mock.run_triggers()) == 1
+
+
+# -- tumbling windows ---------------------------------------------------------------------
+
+
+class Counter:
+    """A tumbling-window handler counting records in ``state``; keeps every event."""
+
+    def __init__(self) -> None:
+        self.events: list[dict[str, Any]] = []
+        self.__name__ = "counter"
+
+    def __call__(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        self.events.append(event)
+        state = dict(event["state"])
+        state["count"] = state.get("count", 0) + len(event["Records"])
+        return {"state": state}
+
+
+def to_window_start(mock: MockStreams, width: int) -> None:
+    now = mock.clock.now()
+    into = (now.timestamp() * 1000) % (width * 1000)
+    mock.clock.advance(milliseconds=width * 1000 - into)
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_window_state_is_carried_and_the_final_invoke_closes_the_window(
+    mock: MockStreams, ddb: Any, table: str
+) -> None:
+    to_window_start(mock, 30)
+    start = mock.clock.now()
+    handler = Counter()
+    trigger = mock.add_trigger(
+        "Users", handler, StartingPosition="TRIM_HORIZON", TumblingWindowInSeconds=30
+    )
+    put(ddb, "a")
+    put(ddb, "b")
+    mock.run_triggers()
+    mock.clock.advance(seconds=10)
+    put(ddb, "c")
+    mock.run_triggers()
+    mock.clock.advance(seconds=20)  # the window is over
+    put(ddb, "d")
+
+    mock.run_triggers()
+
+    first, second, final, next_window = handler.events
+    assert first["window"] == {"start": iso(start), "end": iso(start + timedelta(seconds=30))}
+    assert (first["state"], second["state"], final["state"]) == ({}, {"count": 2}, {"count": 3})
+    assert [ids_of(e) for e in handler.events] == [["a", "b"], ["c"], [], ["d"]]
+    assert [e["isFinalInvokeForWindow"] for e in handler.events] == [False, False, True, False]
+    assert not any(e["isWindowTerminatedEarly"] for e in handler.events)
+    assert next_window["state"] == {}
+    assert next_window["window"]["start"] == first["window"]["end"]
+    assert first["shardId"] == trigger.invocations[0].shard_id
+    assert first["eventSourceARN"] == table
+
+
+def test_records_left_when_the_window_ends_come_in_the_final_invoke(
+    mock: MockStreams, ddb: Any, table: str
+) -> None:
+    to_window_start(mock, 60)
+    handler = Counter()
+    mock.add_trigger("Users", handler, StartingPosition="TRIM_HORIZON", TumblingWindowInSeconds=60)
+    put(ddb, "a")
+    mock.clock.advance(seconds=61)
+    put(ddb, "b")
+
+    mock.run_triggers()
+
+    assert [(ids_of(e), e["isFinalInvokeForWindow"]) for e in handler.events] == [
+        (["a"], True),
+        (["b"], False),
+    ]
+
+
+def test_a_window_handler_that_returns_no_state_fails_and_is_retried(
+    mock: MockStreams, ddb: Any, table: str
+) -> None:
+    answers: list[Any] = [None, {"batchItemFailures": []}, {"state": {"n": 1}}]
+
+    def forgetful(event: dict[str, Any], context: Any) -> Any:
+        return answers.pop(0)
+
+    trigger = mock.add_trigger(
+        "Users", forgetful, StartingPosition="TRIM_HORIZON", TumblingWindowInSeconds=60
+    )
+    put(ddb, "a")
+
+    results = [[i.ok for i in mock.run_triggers()] for _ in range(3)]
+
+    assert results == [[False], [False], [True]]
+    assert "state" in trigger.invocations[0].reason
+
+
+def test_a_state_over_one_megabyte_ends_the_window_early(
+    mock: MockStreams, ddb: Any, table: str
+) -> None:
+    to_window_start(mock, 60)
+    events: list[dict[str, Any]] = []
+
+    def hoarder(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        events.append(event)
+        if event["isWindowTerminatedEarly"]:
+            return {"state": {}}
+        return {"state": {"log": "x" * (1024 * 1024 + 1)}}
+
+    mock.add_trigger("Users", hoarder, StartingPosition="TRIM_HORIZON", TumblingWindowInSeconds=60)
+    put(ddb, "a")
+    mock.run_triggers()
+    put(ddb, "b")
+    mock.run_triggers()
+
+    flags = [(e["isFinalInvokeForWindow"], e["isWindowTerminatedEarly"]) for e in events]
+    assert flags[:3] == [(False, False), (True, True), (False, False)]
+    assert ids_of(events[1]) == [] and len(events[1]["state"]["log"]) > 1024 * 1024
+    # The same window goes on, with a fresh state.
+    assert events[2]["window"] == events[0]["window"] and events[2]["state"] == {}
