@@ -274,8 +274,18 @@ def list_tables(world: RegionWorld, params: Params) -> Result:
     return result
 
 
+_GLOBAL_TABLE_MEMBERS = ("ReplicaUpdates", "MultiRegionConsistency", "GlobalTableWitnessUpdates")
+
+
 @handles("dynamodb", "UpdateTable")
 def update_table(world: RegionWorld, params: Params) -> Result:
+    unsupported = [name for name in _GLOBAL_TABLE_MEMBERS if params.get(name) is not None]
+    if unsupported:
+        # Refused rather than ignored: a test must not pass on a replica that never exists.
+        raise ValidationException(
+            f"dynastream_mock does not support global tables yet: UpdateTable's "
+            f"{', '.join(unsupported)} cannot be applied"
+        )
     table = world.table(params["TableName"])
     now = world.now_ms()
     if table.status(now) != "ACTIVE":
