@@ -1,4 +1,8 @@
-"""Many clients in many threads: nothing lost, nothing doubled, order kept per item."""
+"""Many clients in many threads: nothing lost, nothing doubled, order kept per item.
+
+Writers update shared counters (alone and in transactions), put and delete in batches and
+alone, while two readers follow every shard.
+"""
 
 from __future__ import annotations
 
@@ -31,6 +35,22 @@ def write(worker: int, errors: list[BaseException]) -> None:
                 ExpressionAttributeNames={"#total": "total"},
                 ExpressionAttributeValues={":one": {"N": "1"}},
             )
+            if step % 50 == 0:
+                # A transaction moving two other counters at once.
+                ddb.transact_write_items(
+                    TransactItems=[
+                        {
+                            "Update": {
+                                "TableName": "Users",
+                                "Key": {"id": {"S": f"counter-{(worker + step + n) % KEYS}"}},
+                                "UpdateExpression": "ADD #total :one",
+                                "ExpressionAttributeNames": {"#total": "total"},
+                                "ExpressionAttributeValues": {":one": {"N": "1"}},
+                            }
+                        }
+                        for n in (3, 4)
+                    ]
+                )
             if step % 30 == 0:
                 # Puts and deletes of worker-private items, in batches and alone.
                 ddb.batch_write_item(
@@ -97,7 +117,8 @@ def test_concurrent_writers_and_readers_lose_and_double_nothing() -> None:
         assert errors == []
         expected = mock.stream_records("Users")
         # Every change has exactly one record ...
-        total_updates = WRITERS * UPDATES_PER_WRITER
+        transactions = WRITERS * len(range(0, UPDATES_PER_WRITER, 50))
+        total_updates = WRITERS * UPDATES_PER_WRITER + 2 * transactions
         batches = WRITERS * len(range(0, UPDATES_PER_WRITER, 30))
         assert len(expected) == total_updates + batches * 5 + batches
         assert len({r["dynamodb"]["SequenceNumber"] for r in expected}) == len(expected)
