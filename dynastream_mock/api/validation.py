@@ -464,16 +464,45 @@ class _StringNode(_Node):
         return _java_string_hash(v) if isinstance(v, str) else _generic_hash(v)
 
 
-class _IntNode(_Node):
+class _NumberNode(_Node):
+    """Numbers with a range: subclasses say how a JSON value reads as their Java type."""
+
+    __slots__ = ("limits",)
+
+    def __init__(self, java_type: str, limits: _Limits, own: bool) -> None:
+        super().__init__(java_type, own)
+        self.limits = limits
+        self.limited = not limits.empty
+
+    def coerce(self, v: Any) -> float:
+        raise NotImplementedError
+
+    def check(self, v: Any, path: str, out: list[_Violation]) -> None:
+        x = self.coerce(v)
+        if self.own:
+            lim = self.limits
+            if lim.high is not None and x > lim.high:
+                out.append((self, x, path, lim.high_phrase))
+            elif lim.low is not None and x < lim.low:
+                out.append((self, x, path, lim.low_phrase))
+
+    def violates(self, v: Any) -> bool:
+        x = self.coerce(v)
+        lim = self.limits
+        return (lim.high is not None and x > lim.high) or (lim.low is not None and x < lim.low)
+
+    def bracket(self, v: Any) -> list[str]:
+        return self.limits.phrases()
+
+
+class _IntNode(_NumberNode):
     """integer (Java Integer) and long (Java Long)."""
 
-    __slots__ = ("bits", "java", "limits")
+    __slots__ = ("bits", "java")
 
     def __init__(self, limits: _Limits, own: bool, bits: int) -> None:
         java = "Integer" if bits == 32 else "Long"
-        super().__init__(f"java.lang.{java}", own)
-        self.limits = limits
-        self.limited = not limits.empty
+        super().__init__(f"java.lang.{java}", limits, own)
         self.bits = bits
         self.java = java
 
@@ -504,23 +533,6 @@ class _IntNode(_Node):
     def normalized(self, v: Any) -> Any:
         return v if type(v) is int else self.coerce(v)
 
-    def check(self, v: Any, path: str, out: list[_Violation]) -> None:
-        x = self.coerce(v)
-        if self.own:
-            lim = self.limits
-            if lim.high is not None and x > lim.high:
-                out.append((self, x, path, lim.high_phrase))
-            elif lim.low is not None and x < lim.low:
-                out.append((self, x, path, lim.low_phrase))
-
-    def violates(self, v: Any) -> bool:
-        x = self.coerce(v)
-        lim = self.limits
-        return (lim.high is not None and x > lim.high) or (lim.low is not None and x < lim.low)
-
-    def bracket(self, v: Any) -> list[str]:
-        return self.limits.phrases()
-
     def java_str(self, v: Any) -> str:
         try:
             return str(self.coerce(v))
@@ -535,13 +547,11 @@ class _IntNode(_Node):
         return x & _MASK32 if self.bits == 32 else _java_long_hash(x)
 
 
-class _DoubleNode(_Node):
-    __slots__ = ("limits",)
+class _DoubleNode(_NumberNode):
+    __slots__ = ()
 
     def __init__(self, limits: _Limits, own: bool) -> None:
-        super().__init__("java.lang.Double", own)
-        self.limits = limits
-        self.limited = not limits.empty
+        super().__init__("java.lang.Double", limits, own)
 
     def coerce(self, v: Any) -> float:
         t = type(v)
@@ -561,23 +571,6 @@ class _DoubleNode(_Node):
 
     def normalized(self, v: Any) -> Any:
         return v if type(v) is float else self.coerce(v)
-
-    def check(self, v: Any, path: str, out: list[_Violation]) -> None:
-        x = self.coerce(v)
-        if self.own:
-            lim = self.limits
-            if lim.high is not None and x > lim.high:
-                out.append((self, x, path, lim.high_phrase))
-            elif lim.low is not None and x < lim.low:
-                out.append((self, x, path, lim.low_phrase))
-
-    def violates(self, v: Any) -> bool:
-        x = self.coerce(v)
-        lim = self.limits
-        return (lim.high is not None and x > lim.high) or (lim.low is not None and x < lim.low)
-
-    def bracket(self, v: Any) -> list[str]:
-        return self.limits.phrases()
 
     def java_str(self, v: Any) -> str:
         try:
