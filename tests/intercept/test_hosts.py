@@ -476,5 +476,3 @@ def test_cache_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 # --- cost ---------------------------------------------------------------------
-
-
