@@ -9,6 +9,7 @@ from ..backend.shards import Shard, StreamRecord
 from ..backend.streams import Stream
 from ..backend.world import RegionWorld
 from ..errors import ValidationException
+from ..wire.protocol import RenderedResult, encode_json
 from .router import Params, Result, handles
 
 _SERVICE = "dynamodbstreams"
@@ -161,7 +162,15 @@ def get_records(world: RegionWorld, params: Params) -> Result:
     page = reading.get_records(world, params["ShardIterator"], limit)
     region = world.region
     view_type = page.view_type
-    result: Result = {"Records": [render_record(r, region, view_type) for r in page.records]}
-    if page.next_iterator is not None:
-        result["NextShardIterator"] = page.next_iterator
-    return result
+    # The body is exactly what encoding {"Records": [...], "NextShardIterator": ...} gives,
+    # joined from each record's rendering, which is made at its first read and kept.
+    renderings = []
+    for record in page.records:
+        rendered = record.rendered
+        if rendered is None:
+            rendered = record.rendered = encode_json(render_record(record, region, view_type))
+        renderings.append(rendered)
+    body = b'{"Records":[' + b",".join(renderings)
+    if page.next_iterator is None:
+        return RenderedResult(body + b"]}")
+    return RenderedResult(body + b'],"NextShardIterator":' + encode_json(page.next_iterator) + b"}")

@@ -32,6 +32,9 @@ class StreamRecord:
     old_image: Item | None
     size_bytes: int
     by_ttl: bool = False
+    #: The record as GetRecords renders it (JSON bytes), made on its first read. A record
+    #: never changes once made, so neither does its rendering.
+    rendered: bytes | None = field(default=None, repr=False)
 
 
 @dataclass(slots=True, eq=False)

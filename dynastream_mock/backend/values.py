@@ -197,7 +197,22 @@ def number_from_decimal(value: Decimal) -> str:
     return _format_plain(bool(sign) and bool(stripped), stripped, point)
 
 
+# Sizes of number texts seen lately: the same few numbers recur in most tables.
+_number_sizes: dict[str, int] = {}
+_NUMBER_SIZES_LIMIT = 4096
+
+
 def _number_size(text: str) -> int:
+    found = _number_sizes.get(text) if type(text) is str else None
+    if found is None:
+        found = _compute_number_size(text)
+        if len(_number_sizes) >= _NUMBER_SIZES_LIMIT:
+            _number_sizes.clear()
+        _number_sizes[text] = found
+    return found
+
+
+def _compute_number_size(text: str) -> int:
     # One byte of exponent, one per two significant digits on each side of the decimal point,
     # and one more for negatives (DynamoDB stores numbers base-100 around the point).
     negative, digits, point = _split_number(text)
@@ -240,6 +255,11 @@ def attribute_type(value: Mapping[str, Any]) -> str:
 def _only_type(value: Any) -> str:
     if not isinstance(value, dict):
         raise ValidationException(_MSG_EMPTY)
+    if len(value) == 1:  # the usual case, decided without counting
+        only: str
+        for only, inner in value.items():
+            if only in TYPE_KEYS and inner is not None:
+                return only
     count = 0
     found = ""
     for key, inner in value.items():
@@ -268,6 +288,18 @@ def normalize_value(value: Any, depth: int = 0) -> AttributeValue:
     never mutated, so sharing unchanged ones is safe). Raises ValidationException with AWS's
     message on the first problem found.
     """
+    if type(value) is dict and len(value) == 1:
+        # The usual shapes, already canonical, decided at once; anything else (and every
+        # error) goes the general way below.
+        for kind, inner in value.items():
+            if type(inner) is str:
+                if kind == "S":
+                    return value
+                if kind == "N":
+                    canonical = normalize_number(inner)
+                    return value if canonical == inner else {"N": canonical}
+            elif kind == "BOOL" and (inner is True or inner is False):
+                return value
     kind = _only_type(value)
     inner = value[kind]
     if kind == "S":
@@ -390,10 +422,11 @@ def _is_placeholder(key: str, prefix: str) -> bool:
 
 def attribute_value_size(value: Mapping[str, Any]) -> int:
     """Size in bytes of one AttributeValue (without its attribute name), per DynamoDB's rules."""
-    kind = attribute_type(value)
-    inner = value[kind]
+    if not value:
+        raise ValidationException(_MSG_EMPTY)
+    kind, inner = next(iter(value.items()))
     if kind == "S":
-        return _utf8_len(inner)
+        return len(inner) if inner.isascii() else _utf8_len(inner)
     if kind == "N":
         return _number_size(inner)
     if kind == "B":
@@ -413,7 +446,10 @@ def attribute_value_size(value: Mapping[str, Any]) -> int:
 
 def item_size(item: Mapping[str, Mapping[str, Any]]) -> int:
     """Size in bytes of an item: attribute names (UTF-8) plus value sizes."""
-    return sum(_utf8_len(name) + attribute_value_size(value) for name, value in item.items())
+    total = 0
+    for name, value in item.items():
+        total += (len(name) if name.isascii() else _utf8_len(name)) + attribute_value_size(value)
+    return total
 
 
 def _utf8_len(text: str) -> int:

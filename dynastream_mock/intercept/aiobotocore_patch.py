@@ -7,19 +7,18 @@ Patching ``send`` on those classes catches every client, made before or after th
 started, while signing, retries, the CRC32 check and event hooks still run.
 
 Nothing here imports aiobotocore until ``install()``, and then only if it is installed:
-a machine without it pays one ``find_spec`` per first mock, and importing this package has
+a machine without it pays one ``find_spec`` per process, and importing this package has
 no side effects.
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import logging
 from typing import Any
 
 from ..wire.protocol import WireAnswer
-from . import backoff
+from . import backoff, optional
 from .responder import Responder
 
 logger = logging.getLogger("dynastream_mock")
@@ -80,7 +79,7 @@ class _AsyncBody:
 
 def _load_session_classes() -> list[Any]:
     """The installed aiobotocore's session classes; empty when aiobotocore is absent."""
-    if importlib.util.find_spec("aiobotocore") is None:
+    if not optional.installed("aiobotocore"):
         return []
     found: list[Any] = []
     for module_name, class_name in _SESSION_CLASSES:

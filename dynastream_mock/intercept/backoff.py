@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import importlib
-import importlib.util
 import math
 import threading
 import time
@@ -31,6 +30,7 @@ from botocore.exceptions import CapacityNotAvailableError
 from botocore.retries import adaptive, bucket
 
 from ..clock import Clock
+from . import optional
 
 #: Finds the clock of the mock that would answer a URL (None: not the mock's).
 ClockFinder = Callable[[str], "Clock | None"]
@@ -126,7 +126,7 @@ def install(clock_for: ClockFinder) -> None:
     _replace(
         adaptive.ClientRateLimiter, "on_sending_request", _virtual_rate_limit(original, clock_for)
     )
-    if importlib.util.find_spec("aiobotocore") is not None:
+    if optional.installed("aiobotocore"):
         try:
             aio_endpoint = importlib.import_module("aiobotocore.endpoint")
         except Exception:  # an aiobotocore broken beside this botocore: no client uses it
