@@ -249,6 +249,7 @@ class Table:
         """
         items = self.items
         old_item = items.get(key)
+        old_size = self.item_sizes.get(key, 0)
         if new_item is not None and self.index_stores:
             # Validate fully, then mutate: a mistyped index key changes nothing.
             self.check_index_keys(new_item)
@@ -256,7 +257,8 @@ class Table:
             if old_item is None:
                 return None
             del items[key]
-            self.size_bytes -= self.item_sizes.pop(key)
+            del self.item_sizes[key]
+            self.size_bytes -= old_size
             self._forget_key(key)
             event = REMOVE
         else:
@@ -265,7 +267,7 @@ class Table:
             ):
                 return old_item
             items[key] = new_item
-            self.size_bytes += new_size - self.item_sizes.get(key, 0)
+            self.size_bytes += new_size - old_size
             self.item_sizes[key] = new_size
             if old_item is None:
                 self._remember_key(key)
@@ -278,7 +280,8 @@ class Table:
             self.ttl.track(key, new_item, now_ms)
         stream = self.latest_stream
         if stream is not None and self.stream_view_type is not None:
-            self._publish(stream, event, old_item, new_item, now_ms, by_ttl)
+            sizes = (old_size, new_size if new_item is not None else 0)
+            self._publish(stream, event, old_item, new_item, sizes, now_ms, by_ttl)
         return old_item
 
     def check_index_keys(
@@ -309,18 +312,21 @@ class Table:
         event: str,
         old_item: Item | None,
         new_item: Item | None,
+        sizes: tuple[int, int],
         now_ms: int,
         by_ttl: bool,
     ) -> None:
+        """Publish the change; ``sizes`` are the old and new items' sizes, already known."""
         source = new_item if new_item is not None else old_item
         assert source is not None
         keys = self.key_attributes(source)
         view = stream.view_type
+        # SizeBytes: the keys plus each image the record keeps (as DynamoDB counts it).
         size = values.item_size(keys)
         if new_item is not None and view in ("NEW_IMAGE", "NEW_AND_OLD_IMAGES"):
-            size += values.item_size(new_item)
+            size += sizes[1]
         if old_item is not None and view in ("OLD_IMAGE", "NEW_AND_OLD_IMAGES"):
-            size += values.item_size(old_item)
+            size += sizes[0]
         stream.publish(
             partition_hash(keys[self.key_schema.hash_name]),
             event,
