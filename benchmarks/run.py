@@ -45,6 +45,8 @@ except ImportError:  # pragma: no cover - moto is optional
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from dynastream_mock import MockStreams, mock_streams
+from dynastream_mock.intercept.botocore_patch import to_aws_response
+from dynastream_mock.wire.protocol import WireAnswer
 
 REGION = "us-east-1"
 TABLE = "Bench"
@@ -92,21 +94,6 @@ def clients() -> tuple[Any, Any]:
 # --- the floor: canned answers at URLLib3Session.send -----------------------------------
 
 
-class _Raw:
-    """What botocore reads a body through (``AWSResponse.raw``)."""
-
-    __slots__ = ("_body",)
-
-    def __init__(self, body: bytes) -> None:
-        self._body = body
-
-    def stream(self, *args: Any, **kwargs: Any) -> Iterator[bytes]:
-        yield self._body
-
-    def read(self, *args: Any, **kwargs: Any) -> bytes:
-        return self._body
-
-
 Answer = tuple[int, dict[str, str], bytes]
 
 
@@ -126,7 +113,8 @@ class Canned:
         turn = self.turn.get(operation, 0)
         self.turn[operation] = (turn + 1) % len(answers)
         status, headers, body = answers[turn]
-        return AWSResponse(request.url, status, headers, _Raw(body))
+        # Built as dynastream_mock builds its answers, so both sides pay the same.
+        return to_aws_response(request.url, WireAnswer(status, headers, body))
 
     @contextmanager
     def installed(self) -> Iterator[None]:

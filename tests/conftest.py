@@ -29,6 +29,14 @@ def streams(mock: MockStreams) -> Any:
     return boto3.client("dynamodbstreams", region_name=REGION)
 
 
+@pytest.fixture
+def table(mock: MockStreams, ddb: Any) -> str:
+    """The Users table with a stream, on a frozen clock; its stream ARN."""
+    mock.clock.freeze()
+    arn: str = create_stream_table(ddb)["LatestStreamArn"]
+    return arn
+
+
 def create_stream_table(
     ddb: Any,
     name: str = "Users",

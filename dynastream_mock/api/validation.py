@@ -381,6 +381,12 @@ class _Limits:
         self.enum: frozenset[str] | None = frozenset(enum) if enum else None
         self.enum_phrase = f"Member must satisfy enum value set: [{', '.join(enum or ())}]"
 
+    def outside(self, amount: float) -> bool:
+        """Whether a length or value breaks the bounds."""
+        return (self.high is not None and amount > self.high) or (
+            self.low is not None and amount < self.low
+        )
+
     def phrases(self) -> list[str]:
         # Coral's order inside brackets: max, min, pattern, enum.
         out = []
@@ -487,9 +493,7 @@ class _NumberNode(_Node):
                 out.append((self, x, path, lim.low_phrase))
 
     def violates(self, v: Any) -> bool:
-        x = self.coerce(v)
-        lim = self.limits
-        return (lim.high is not None and x > lim.high) or (lim.low is not None and x < lim.low)
+        return self.limits.outside(self.coerce(v))
 
     def bracket(self, v: Any) -> list[str]:
         return self.limits.phrases()
@@ -702,9 +706,7 @@ class _BlobNode(_Node):
                 out.append((self, v, path, lim.low_phrase))
 
     def violates(self, v: Any) -> bool:
-        n = len(base64.b64decode(v))
-        lim = self.limits
-        return (lim.high is not None and n > lim.high) or (lim.low is not None and n < lim.low)
+        return self.limits.outside(len(base64.b64decode(v)))
 
     def bracket(self, v: Any) -> list[str]:
         return self.limits.phrases()
@@ -836,9 +838,7 @@ class _ListNode(_Node):
                 yield member, x
 
     def violates(self, v: Any) -> bool:
-        lim = self.limits
-        n = len(v)
-        return (lim.high is not None and n > lim.high) or (lim.low is not None and n < lim.low)
+        return self.limits.outside(len(v))
 
     def bracket(self, v: Any) -> list[str]:
         return self.limits.phrases()
@@ -924,9 +924,7 @@ class _MapNode(_Node):
                 yield value, x
 
     def violates(self, v: Any) -> bool:
-        lim = self.limits
-        n = len(v)
-        return (lim.high is not None and n > lim.high) or (lim.low is not None and n < lim.low)
+        return self.limits.outside(len(v))
 
     def bracket(self, v: Any) -> list[str]:
         return self.limits.phrases()

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from conftest import create_stream_table
+from trigger_support import ids_of
 
 from dynastream_mock import MockStreams
 
@@ -15,10 +16,6 @@ def put(ddb: Any, *ids: str, **attributes: str) -> None:
     for item_id in ids:
         item = {"id": {"S": item_id}, **{k: {"S": v} for k, v in attributes.items()}}
         ddb.put_item(TableName="Users", Item=item)
-
-
-def ids_of(event: dict[str, Any]) -> list[str]:
-    return [r["dynamodb"]["Keys"]["id"]["S"] for r in event["Records"]]
 
 
 class Recorder:
@@ -30,13 +27,6 @@ class Recorder:
 
     def __call__(self, event: dict[str, Any], context: Any) -> None:
         self.events.append(event)
-
-
-@pytest.fixture
-def table(mock: MockStreams, ddb: Any) -> str:
-    mock.clock.freeze()
-    arn: str = create_stream_table(ddb)["LatestStreamArn"]
-    return arn
 
 
 def test_batches_never_exceed_batch_size_and_keep_sequence_order(

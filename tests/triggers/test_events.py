@@ -18,18 +18,10 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
     DynamoDBRecordEventName,
 )
 from botocore.exceptions import ClientError
-from conftest import create_stream_table
 
 from dynastream_mock import MockStreams
 from dynastream_mock.backend.shards import StreamRecord
 from dynastream_mock.triggers.events import event_record_text
-
-
-@pytest.fixture
-def table(mock: MockStreams, ddb: Any) -> str:
-    mock.clock.freeze()
-    arn: str = create_stream_table(ddb)["LatestStreamArn"]
-    return arn
 
 
 def test_event_is_the_get_records_record_plus_event_source_arn(

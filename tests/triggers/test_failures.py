@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from conftest import create_stream_table
+from trigger_support import ids_of
 
 from dynastream_mock import MockStreams
 
@@ -13,10 +14,6 @@ from dynastream_mock import MockStreams
 def put(ddb: Any, *ids: str) -> None:
     for item_id in ids:
         ddb.put_item(TableName="Users", Item={"id": {"S": item_id}})
-
-
-def ids_of(event: dict[str, Any]) -> list[str]:
-    return [r["dynamodb"]["Keys"]["id"]["S"] for r in event["Records"]]
 
 
 def sequence_of(mock: MockStreams, item_id: str) -> str:
@@ -40,13 +37,6 @@ class Poisoned:
         self.batches.append(ids)
         if self.poison & set(ids):
             raise ValueError(f"cannot handle {sorted(self.poison & set(ids))}")
-
-
-@pytest.fixture
-def table(mock: MockStreams, ddb: Any) -> str:
-    mock.clock.freeze()
-    arn: str = create_stream_table(ddb)["LatestStreamArn"]
-    return arn
 
 
 def test_a_raising_handler_is_retried_whole_once_per_call(

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from conftest import create_stream_table
+from trigger_support import ids_of
 
 from dynastream_mock import MockStreams
 from dynastream_mock.triggers.filtering import FilterPattern
@@ -14,17 +14,6 @@ from dynastream_mock.triggers.filtering import FilterPattern
 
 def criteria(*patterns: dict[str, Any]) -> dict[str, Any]:
     return {"Filters": [{"Pattern": json.dumps(p)} for p in patterns]}
-
-
-def ids_of(event: dict[str, Any]) -> list[str]:
-    return [r["dynamodb"]["Keys"]["id"]["S"] for r in event["Records"]]
-
-
-@pytest.fixture
-def table(mock: MockStreams, ddb: Any) -> str:
-    mock.clock.freeze()
-    arn: str = create_stream_table(ddb)["LatestStreamArn"]
-    return arn
 
 
 def test_only_matching_records_are_delivered_and_the_rest_passed_over_for_good(

@@ -6,25 +6,13 @@ from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-import pytest
-from conftest import create_stream_table
+from trigger_support import ids_of
 
 from dynastream_mock import MockStreams
 
 
 def put(ddb: Any, item_id: str, version: int = 0) -> None:
     ddb.put_item(TableName="Users", Item={"id": {"S": item_id}, "v": {"N": str(version)}})
-
-
-def ids_of(event: dict[str, Any]) -> list[str]:
-    return [r["dynamodb"]["Keys"]["id"]["S"] for r in event["Records"]]
-
-
-@pytest.fixture
-def table(mock: MockStreams, ddb: Any) -> str:
-    mock.clock.freeze()
-    arn: str = create_stream_table(ddb)["LatestStreamArn"]
-    return arn
 
 
 # -- ParallelizationFactor ----------------------------------------------------------------
