@@ -144,8 +144,14 @@ def get_shard_iterator(world: RegionWorld, params: Params) -> Result:
         params["ShardId"],
         params["ShardIteratorType"],
         params.get("SequenceNumber"),
+        _epoch_ms(params.get("Timestamp")),
     )
     return {"ShardIterator": iterator}
+
+
+def _epoch_ms(timestamp: float | None) -> int | None:
+    """A JSON timestamp (epoch seconds, milliseconds as a fraction) in whole milliseconds."""
+    return None if timestamp is None else round(timestamp * 1000)
 
 
 @handles(_SERVICE, "GetRecords")

@@ -22,8 +22,6 @@ if TYPE_CHECKING:
 #: GetRecords returns at most about 1 MB (spec, "Reading").
 MAX_READ_BYTES = 1024 * 1024
 
-ITERATOR_TYPES = ("TRIM_HORIZON", "LATEST", "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER")
-
 
 @dataclass(slots=True)
 class Page:
@@ -55,9 +53,20 @@ def get_shard_iterator(
     shard_id: str,
     iterator_type: str,
     sequence_number: str | None,
+    timestamp_ms: int | None = None,
 ) -> str:
     """Issue an iterator: a new reader, positioned as ``iterator_type`` says."""
     now = world.touch()
+    if (iterator_type == "AT_TIMESTAMP") != (timestamp_ms is not None):
+        raise ValidationException(
+            "One or more parameter values were invalid: Timestamp must be given with "
+            "ShardIteratorType AT_TIMESTAMP, and only with it"
+        )
+    if timestamp_ms is not None and timestamp_ms > now:
+        # The model documents a ValidationException for a timestamp in the future.
+        raise ValidationException(
+            "One or more parameter values were invalid: Timestamp is in the future"
+        )
     needs_sequence = iterator_type in ("AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER")
     if needs_sequence and sequence_number is None:
         raise ValidationException(
@@ -75,6 +84,16 @@ def get_shard_iterator(
     elif iterator_type == "LATEST":
         ending = shard.ending_sequence
         position = world.peek_sequence() if ending is None else ending + 1
+    elif iterator_type == "AT_TIMESTAMP":
+        assert timestamp_ms is not None
+        # The first retained record whose ApproximateCreationDateTime (whole seconds) is at
+        # or after the timestamp; an older timestamp reads from the trim horizon.
+        found = shard.first_created_at_or_after(timestamp_ms, second_resolution=True)
+        if found is not None:
+            position = found
+        else:
+            ending = shard.ending_sequence
+            position = world.peek_sequence() if ending is None else ending + 1
     else:
         assert sequence_number is not None
         sequence = _parse_sequence(sequence_number)

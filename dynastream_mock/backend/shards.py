@@ -119,5 +119,19 @@ class Shard:
             return self._records[self._first].created_ms
         return None
 
+    def first_created_at_or_after(
+        self, moment_ms: int, *, second_resolution: bool = False
+    ) -> int | None:
+        """The sequence number of the first retained record made at or after ``moment_ms``.
+
+        With ``second_resolution`` a record's time counts rounded down to the second, as its
+        ApproximateCreationDateTime shows it.
+        """
+        step = 1000 if second_resolution else 1
+        index = bisect_left(
+            self._records, moment_ms, self._first, key=lambda r: r.created_ms // step * step
+        )
+        return self._records[index].sequence_number if index < len(self._records) else None
+
     def has_records_from(self, position: int) -> bool:
         return bool(self._sequences) and self._sequences[-1] >= position

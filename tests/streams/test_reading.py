@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import boto3
@@ -238,3 +239,39 @@ def test_iterator_expires_fifteen_minutes_after_issue(
     )
     # Every GetRecords hands out a fresh iterator with its own fifteen minutes.
     assert streams.get_records(ShardIterator=kept)["Records"] == []
+
+
+def test_at_timestamp_starts_at_the_first_record_of_that_second(
+    mock: MockStreams, ddb: Any, streams: Any
+) -> None:
+    create_stream_table(ddb)
+    arn, shard_id = stream_and_shard(ddb, streams)
+    mock.clock.freeze()
+    mock.clock.advance(milliseconds=1000 - mock.clock.now().microsecond // 1000)
+    ddb.put_item(TableName="Users", Item={"id": {"S": "early"}})
+    mock.clock.advance(seconds=10, milliseconds=400)
+    middle = mock.clock.now()
+    ddb.put_item(TableName="Users", Item={"id": {"S": "middle"}})
+    mock.clock.advance(seconds=5)
+    ddb.put_item(TableName="Users", Item={"id": {"S": "late"}})
+
+    def from_moment(moment: Any) -> list[str]:
+        records = read_shard(
+            streams, arn, shard_id, ShardIteratorType="AT_TIMESTAMP", Timestamp=moment
+        )
+        return [r["dynamodb"]["Keys"]["id"]["S"] for r in records]
+
+    # ApproximateCreationDateTime is whole seconds: the record made at .400 counts from .000.
+    assert from_moment(middle.replace(microsecond=0)) == ["middle", "late"]
+    assert from_moment(middle) == ["late"]
+    assert from_moment(middle - timedelta(days=2)) == ["early", "middle", "late"]
+    assert from_moment(mock.clock.now()) == []
+
+    with pytest.raises(ClientError) as raised:
+        from_moment(mock.clock.now() + timedelta(seconds=5))
+    assert error_of(raised)[0::2] == ("ValidationException", 400)
+    with pytest.raises(ClientError) as raised:
+        streams.get_shard_iterator(
+            StreamArn=arn, ShardId=shard_id, ShardIteratorType="AT_TIMESTAMP"
+        )
+    assert error_of(raised)[0::2] == ("ValidationException", 400)
