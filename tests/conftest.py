@@ -62,6 +62,12 @@ def create_stream_table(
     return description
 
 
+def table_names(region: str = REGION) -> list[str]:
+    """The tables the innermost mock has in ``region``, as ListTables returns them."""
+    names: list[str] = boto3.client("dynamodb", region_name=region).list_tables()["TableNames"]
+    return names
+
+
 def read_shard(streams: Any, stream_arn: str, shard_id: str, **position: Any) -> list[Any]:
     """Every record of one shard from TRIM_HORIZON (or ``position``), following iterators."""
     kwargs = position or {"ShardIteratorType": "TRIM_HORIZON"}

@@ -12,27 +12,16 @@ from typing import Any
 import boto3
 import botocore.httpsession
 import pytest
+from conftest import REGION, create_stream_table, table_names
 
 import dynastream_mock
 from dynastream_mock import MockStreams, mock_streams
 
-REGION = "eu-west-1"
 ORIGINAL_SEND = botocore.httpsession.URLLib3Session.send
 
 
-def create_stream_table(name: str = "Users") -> None:
-    boto3.client("dynamodb", region_name=REGION).create_table(
-        TableName=name,
-        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
-    )
-
-
-def table_names() -> list[str]:
-    names: list[str] = boto3.client("dynamodb", region_name=REGION).list_tables()["TableNames"]
-    return names
+def make_table(name: str = "Users") -> None:
+    create_stream_table(boto3.client("dynamodb", region_name=REGION), name)
 
 
 def shard_count(table: str = "Users") -> int:
@@ -54,7 +43,7 @@ def assert_no_mock_active() -> None:
 def test_decorated_function_runs_in_an_active_mock_and_stops_after() -> None:
     @mock_streams
     def signup() -> list[str]:
-        create_stream_table()
+        make_table()
         return table_names()
 
     assert signup() == ["Users"]
@@ -69,7 +58,7 @@ def test_each_call_gets_a_fresh_empty_world() -> None:
     def run() -> None:
         mocks.append(dynastream_mock.current())
         seen.append(table_names())
-        create_stream_table()
+        make_table()
 
     run()
     run()
@@ -112,13 +101,13 @@ def test_name_docstring_and_signature_are_kept() -> None:
 @mock_streams
 def test_pytest_injects_fixtures_into_a_decorated_test(tmp_path: Path) -> None:
     assert tmp_path.is_dir()
-    create_stream_table()
+    make_table()
     assert table_names() == ["Users"]
 
 
 @mock_streams(partitions=4)
 def test_options_apply_to_the_decorated_call() -> None:
-    create_stream_table()
+    make_table()
     assert shard_count() == 4
     assert dynastream_mock.current().settings.partitions == 4
 
@@ -163,7 +152,7 @@ def test_coroutine_function_stays_a_coroutine_function_and_runs_mocked() -> None
     @mock_streams(partitions=2)
     async def handler(name: str) -> list[str]:
         await asyncio.sleep(0)
-        create_stream_table(name)
+        make_table(name)
         return table_names()
 
     assert inspect.iscoroutinefunction(handler)
@@ -187,9 +176,9 @@ def test_the_mock_is_active_for_the_whole_coroutine_not_just_its_creation() -> N
 def test_generator_function_runs_mocked_while_iterated() -> None:
     @mock_streams
     def names() -> Iterator[list[str]]:
-        create_stream_table()
+        make_table()
         yield table_names()
-        create_stream_table("Orders")
+        make_table("Orders")
         yield table_names()
 
     assert list(names()) == [["Users"], ["Orders", "Users"]]
@@ -199,7 +188,7 @@ def test_generator_function_runs_mocked_while_iterated() -> None:
 def test_async_generator_function_runs_mocked_while_iterated() -> None:
     @mock_streams
     async def names() -> AsyncIterator[list[str]]:
-        create_stream_table()
+        make_table()
         yield table_names()
 
     async def collect() -> list[list[str]]:
@@ -219,7 +208,7 @@ class Service:
 
     @mock_streams
     def create(self) -> list[str]:
-        create_stream_table(self.table)
+        make_table(self.table)
         return table_names()
 
     @mock_streams
@@ -263,13 +252,13 @@ def test_test_case_methods_share_one_fresh_world_with_setup_and_teardown() -> No
     @mock_streams
     class OrdersTest(unittest.TestCase):
         def setUp(self) -> None:
-            create_stream_table("FromSetUp")
+            make_table("FromSetUp")
             self.mock = dynastream_mock.current()
 
         def test_a(self) -> None:
             seen["a"] = table_names()
             assert dynastream_mock.current() is self.mock
-            create_stream_table("FromA")
+            make_table("FromA")
 
         def test_b(self) -> None:
             seen["b"] = table_names()
@@ -292,7 +281,7 @@ def test_test_case_cleanups_run_inside_the_world() -> None:
     @mock_streams
     class CleanupTest(unittest.TestCase):
         def test_it(self) -> None:
-            create_stream_table()
+            make_table()
             self.addCleanup(lambda: seen.append(table_names()))
 
     assert run_test_case(CleanupTest).wasSuccessful()
@@ -305,7 +294,7 @@ def test_test_case_world_is_stopped_when_setup_raises() -> None:
     @mock_streams
     class BrokenSetUp(unittest.TestCase):
         def setUp(self) -> None:
-            create_stream_table()
+            make_table()
             raise RuntimeError("setUp failed")
 
         def test_never_runs(self) -> None:
@@ -324,7 +313,7 @@ def test_test_case_options_apply() -> None:
     @mock_streams(partitions=3)
     class ShardsTest(unittest.TestCase):
         def test_shards(self) -> None:
-            create_stream_table()
+            make_table()
             counts.append(shard_count())
 
     assert run_test_case(ShardsTest).wasSuccessful()
@@ -340,7 +329,7 @@ def test_subclass_overriding_setup_without_super_still_runs_mocked() -> None:
 
     class Child(Base):
         def setUp(self) -> None:  # no super().setUp()
-            create_stream_table()
+            make_table()
 
         def test_it(self) -> None:
             seen.append(table_names())
@@ -355,7 +344,7 @@ def test_isolated_asyncio_test_case_shares_the_world_with_async_setup() -> None:
     @mock_streams
     class AsyncTest(unittest.IsolatedAsyncioTestCase):
         async def asyncSetUp(self) -> None:
-            create_stream_table()
+            make_table()
 
         async def test_it(self) -> None:
             await asyncio.sleep(0)
@@ -370,11 +359,11 @@ def test_isolated_asyncio_test_case_shares_the_world_with_async_setup() -> None:
 @mock_streams
 class DecoratedTestCaseRunByPytest(unittest.TestCase):
     def setUp(self) -> None:
-        create_stream_table("FromSetUp")
+        make_table("FromSetUp")
 
     def test_a_sees_the_setup_table_and_adds_one(self) -> None:
         assert table_names() == ["FromSetUp"]
-        create_stream_table("FromTest")
+        make_table("FromTest")
 
     def test_b_does_not_see_the_table_of_test_a(self) -> None:
         assert table_names() == ["FromSetUp"]
@@ -387,7 +376,7 @@ class DecoratedTestCaseRunByPytest(unittest.TestCase):
 class TestPlainClassUnderPytest:
     def test_first(self, tmp_path: Path) -> None:
         assert tmp_path.is_dir()
-        create_stream_table()
+        make_table()
         assert table_names() == ["Users"]
 
     def test_second(self) -> None:
@@ -407,7 +396,7 @@ def test_plain_class_wraps_every_test_method_with_a_fresh_world() -> None:
     class Checks:
         def test_one(self) -> tuple[list[str], int]:
             before = table_names()
-            create_stream_table()
+            make_table()
             return before, shard_count()
 
         async def test_async(self) -> list[str]:
@@ -434,7 +423,7 @@ def test_plain_class_wraps_inherited_test_methods_once() -> None:
 
     class Base:
         def test_inherited(self) -> None:
-            create_stream_table()
+            make_table()
             depth.append(len(table_names()))
 
     @mock_streams

@@ -5,37 +5,21 @@ from __future__ import annotations
 import os
 import threading
 import time
-from typing import Any
 
 import boto3
 import botocore.httpsession
 import pytest
 import requests.adapters
 from botocore.exceptions import ClientError
+from conftest import REGION, create_stream_table, table_names
 
 import dynastream_mock
 from dynastream_mock import MockStreams, intercept, mock_streams
 from dynastream_mock.mock import FAKE_CREDENTIALS, HIDDEN_VARIABLES
 
-REGION = "eu-west-1"
 ORIGINAL_SEND = botocore.httpsession.URLLib3Session.send
 ORIGINAL_REQUESTS_SEND = requests.adapters.HTTPAdapter.send
 WATCHED = (*FAKE_CREDENTIALS, *HIDDEN_VARIABLES)
-
-
-def create_stream_table(ddb: Any, name: str = "Users") -> None:
-    ddb.create_table(
-        TableName=name,
-        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
-    )
-
-
-def table_names() -> list[str]:
-    names: list[str] = boto3.client("dynamodb", region_name=REGION).list_tables()["TableNames"]
-    return names
 
 
 def stream_arns() -> list[str]:
