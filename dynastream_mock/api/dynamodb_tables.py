@@ -17,7 +17,9 @@ def _epoch(ms: int) -> float:
     return ms / 1000
 
 
-def _key_schema(elements: list[dict[str, Any]], definitions: dict[str, str]) -> KeySchema:
+def _key_schema(
+    elements: list[dict[str, Any]], definitions: dict[str, str], *, table: bool = False
+) -> KeySchema:
     names = [element["AttributeName"] for element in elements]
     types = [element["KeyType"] for element in elements]
     if types[0] != "HASH":
@@ -34,6 +36,11 @@ def _key_schema(elements: list[dict[str, Any]], definitions: dict[str, str]) -> 
                 "Both the Hash Key and the Range Key element in the KeySchema have the same name"
             )
     missing = [name for name in names if name not in definitions]
+    if missing and table and len(definitions) < len(names):
+        # The live service's terser text when the table's KeySchema names more attributes
+        # than are defined (AWS CLI output quoted in aws-cloudformation/cfn-lint#1037);
+        # an index's key schema, or a same-size mismatch, gets the text listing the keys.
+        raise ValidationException("Invalid KeySchema: Some index key attribute have no definition")
     if missing:
         raise ValidationException(
             _INVALID + "Some index key attributes are not defined in AttributeDefinitions. "
@@ -97,6 +104,8 @@ def _indexes(
     made: list[IndexDefinition] = []
     seen: set[str] = set()
     for kind, member in (("LOCAL", "LocalSecondaryIndexes"), ("GLOBAL", "GlobalSecondaryIndexes")):
+        if params.get(member) == []:
+            raise ValidationException(f"{_INVALID}List of {member} is empty")
         for index in params.get(member) or []:
             name = index["IndexName"]
             if name in seen:
@@ -214,7 +223,7 @@ def create_table(world: RegionWorld, params: Params) -> Result:
                 f"{_INVALID}Duplicate AttributeName in AttributeDefinitions: {name}"
             )
         definitions[name] = definition["AttributeType"]
-    key = _key_schema(params["KeySchema"], definitions)
+    key = _key_schema(params["KeySchema"], definitions, table=True)
     billing_mode = params.get("BillingMode") or "PROVISIONED"
     read, write = _throughput(params, billing_mode)
     indexes = _indexes(params, definitions, key, billing_mode)

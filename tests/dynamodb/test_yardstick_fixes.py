@@ -1,0 +1,137 @@
+"""Behaviours moto's black-box DynamoDB tests check that dynastream_mock got wrong (issue 4).
+
+Each one is what the live service does, as reported by its users and by moto's tests.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+INVALID = "One or more parameter values were invalid: "
+EMPTY_KEY = (
+    "One or more parameter values are not valid. The AttributeValue for a key attribute "
+    "cannot contain an empty {word} value. Key: {name}"
+)
+
+
+def error(raised: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
+    return raised.value.response["Error"]["Code"], raised.value.response["Error"]["Message"]
+
+
+@pytest.mark.parametrize("member", ["GlobalSecondaryIndexes", "LocalSecondaryIndexes"])
+def test_create_table_refuses_an_empty_index_list(ddb: Any, member: str) -> None:
+    with pytest.raises(ClientError) as raised:
+        ddb.create_table(
+            TableName="Users",
+            KeySchema=[
+                {"AttributeName": "id", "KeyType": "HASH"},
+                {"AttributeName": "at", "KeyType": "RANGE"},
+            ],
+            AttributeDefinitions=[
+                {"AttributeName": "id", "AttributeType": "S"},
+                {"AttributeName": "at", "AttributeType": "N"},
+            ],
+            BillingMode="PAY_PER_REQUEST",
+            **{member: []},
+        )
+
+    assert error(raised) == ("ValidationException", f"{INVALID}List of {member} is empty")
+    assert ddb.list_tables()["TableNames"] == []
+
+
+def test_create_table_with_an_undefined_table_key_attribute(ddb: Any) -> None:
+    with pytest.raises(ClientError) as raised:
+        ddb.create_table(
+            TableName="Users",
+            KeySchema=[
+                {"AttributeName": "id", "KeyType": "HASH"},
+                {"AttributeName": "created_at", "KeyType": "RANGE"},
+            ],
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+
+    assert error(raised) == (
+        "ValidationException",
+        "Invalid KeySchema: Some index key attribute have no definition",
+    )
+
+
+def test_create_table_with_an_undefined_index_key_attribute_keeps_the_long_text(
+    ddb: Any,
+) -> None:
+    with pytest.raises(ClientError) as raised:
+        ddb.create_table(
+            TableName="Users",
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+            GlobalSecondaryIndexes=[
+                {
+                    "IndexName": "by_user",
+                    "KeySchema": [{"AttributeName": "user", "KeyType": "HASH"}],
+                    "Projection": {"ProjectionType": "ALL"},
+                }
+            ],
+        )
+
+    assert error(raised) == (
+        "ValidationException",
+        f"{INVALID}Some index key attributes are not defined in AttributeDefinitions. "
+        "Keys: [user], AttributeDefinitions: [id]",
+    )
+
+
+@pytest.fixture
+def orders(ddb: Any) -> str:
+    ddb.create_table(
+        TableName="Orders",
+        KeySchema=[
+            {"AttributeName": "hk", "KeyType": "HASH"},
+            {"AttributeName": "rk", "KeyType": "RANGE"},
+        ],
+        AttributeDefinitions=[
+            {"AttributeName": "hk", "AttributeType": "S"},
+            {"AttributeName": "rk", "AttributeType": "S"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    ddb.put_item(TableName="Orders", Item={"hk": {"S": "a"}, "rk": {"S": "1"}})
+    return "Orders"
+
+
+@pytest.mark.parametrize(
+    ("expression", "values", "name"),
+    [
+        ("hk = :h", {":h": {"S": ""}}, "hk"),
+        ("hk = :h AND rk = :r", {":h": {"S": "a"}, ":r": {"S": ""}}, "rk"),
+    ],
+)
+def test_query_refuses_an_empty_string_key_value(
+    ddb: Any, orders: str, expression: str, values: dict[str, Any], name: str
+) -> None:
+    with pytest.raises(ClientError) as raised:
+        ddb.query(
+            TableName=orders, KeyConditionExpression=expression, ExpressionAttributeValues=values
+        )
+
+    assert error(raised) == ("ValidationException", EMPTY_KEY.format(word="string", name=name))
+
+
+def test_create_table_with_as_many_definitions_as_keys_but_the_wrong_ones(ddb: Any) -> None:
+    with pytest.raises(ClientError) as raised:
+        ddb.create_table(
+            TableName="Users",
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "created_at", "AttributeType": "N"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+
+    assert error(raised) == (
+        "ValidationException",
+        f"{INVALID}Some index key attributes are not defined in AttributeDefinitions. "
+        "Keys: [id], AttributeDefinitions: [created_at]",
+    )
