@@ -62,7 +62,15 @@ NUMBER_CONTEXT = Context(prec=400, Emax=999_999, Emin=-999_999)
 
 _NUMBER_RE = re.compile(r"([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\Z")
 
-_MSG_NOT_NUMBER = "A value provided cannot be converted into a number"
+# The live service's words (DynamoDB Local says "A value provided cannot be converted into
+# a number" instead).
+_MSG_NOT_NUMBER = "The parameter cannot be converted to a numeric value"
+
+
+def _not_a_number(text: object) -> ValidationException:
+    return ValidationException(f"{_MSG_NOT_NUMBER}: {text}")
+
+
 _MSG_OVERFLOW = (
     "Number overflow. Attempting to store a number with magnitude larger than supported range"
 )
@@ -102,14 +110,14 @@ def _split_number(text: str) -> tuple[bool, str, int]:
     """
     match = _NUMBER_RE.match(text) if isinstance(text, str) else None
     if match is None:
-        raise ValidationException(_MSG_NOT_NUMBER)
+        raise _not_a_number(text)
     sign, int_part, frac_part, exp_part = match.groups()
     frac_part = frac_part or ""
     if not int_part and not frac_part:
-        raise ValidationException(_MSG_NOT_NUMBER)
+        raise _not_a_number(text)
     # \d also matches non-ASCII digits, which DynamoDB does not accept.
     if not text.isascii():
-        raise ValidationException(_MSG_NOT_NUMBER)
+        raise _not_a_number(text)
     digits = int_part + frac_part
     point = len(int_part) + (int(exp_part) if exp_part else 0)
     stripped = digits.lstrip("0")
@@ -185,7 +193,7 @@ def to_decimal(text: str) -> Decimal:
 def number_from_decimal(value: Decimal) -> str:
     """Canonical number text for a Decimal result of arithmetic, range-checked like input."""
     if not value.is_finite():
-        raise ValidationException(_MSG_NOT_NUMBER)
+        raise _not_a_number(value)
     sign, digit_tuple, exponent = value.as_tuple()
     assert isinstance(exponent, int)
     digits = "".join(map(str, digit_tuple))

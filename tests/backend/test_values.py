@@ -76,7 +76,7 @@ def test_normalize_number(text: str, canonical: str) -> None:
 def test_normalize_number_rejects_bad_syntax(text: str) -> None:
     with pytest.raises(ValidationException) as info:
         normalize_number(text)
-    assert info.value.message == "A value provided cannot be converted into a number"
+    assert info.value.message == f"The parameter cannot be converted to a numeric value: {text}"
 
 
 @pytest.mark.parametrize(
@@ -193,7 +193,7 @@ def test_number_from_decimal_and_to_decimal() -> None:
             "One or more parameter values were invalid: Null attribute value types must have the "
             "value of true",
         ),
-        ({"NS": ["x"]}, "A value provided cannot be converted into a number"),
+        ({"NS": ["x"]}, "The parameter cannot be converted to a numeric value: x"),
         (
             {"L": [{"SS": []}]},
             "One or more parameter values were invalid: An string set  may not be empty",
@@ -266,8 +266,8 @@ def test_validate_expression_values_wraps_messages() -> None:
     with pytest.raises(ValidationException) as info:
         validate_expression_values({":v": {"N": "x"}})
     assert info.value.message == (
-        "ExpressionAttributeValues contains invalid value: A value provided cannot be converted "
-        "into a number for key :v"
+        "ExpressionAttributeValues contains invalid value: The parameter cannot be converted to "
+        "a numeric value: x for key :v"
     )
     for key in ("v", ":"):
         with pytest.raises(ValidationException) as info:

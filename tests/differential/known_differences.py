@@ -131,6 +131,16 @@ KNOWN_DIFFERENCES: tuple[KnownDifference, ...] = (
     KnownDifference(
         "*",
         "error.Message",
+        "A value that is not a number: the live service says 'The parameter cannot be "
+        "converted to a numeric value: <value>' (reported by users against AWS, e.g. "
+        "jovotech/jovo-framework#197, internetarchive/internet-archive-voice-apps#225); "
+        "DynamoDB Local says 'A value provided cannot be converted into a number'",
+        mock="*The parameter cannot be converted to a numeric value: *",
+        local="*A value provided cannot be converted into a number*",
+    ),
+    KnownDifference(
+        "*",
+        "error.Message",
         "A Key with missing or extra attributes: DynamoDB says 'The provided key element does "
         "not match the schema'; DynamoDB Local 'The number of conditions on the keys is invalid'",
         mock="The provided key element does not match the schema",

@@ -339,7 +339,7 @@ def test_update_item_refuses_attribute_updates_with_update_expression(users: Any
         ),
         (
             {"id": {"S": "x"}, "n": {"N": "abc"}},
-            "A value provided cannot be converted into a number",
+            "The parameter cannot be converted to a numeric value: abc",
         ),
         (
             {"id": {"S": "x"}, "s": {"SS": []}},
