@@ -91,9 +91,19 @@ class RegionWorld:
 
     # -- tables ---------------------------------------------------------------------------
 
+    def find_table(self, name_or_arn: str) -> Table | None:
+        """The table with this name, or with this table ARN (AWS accepts either as
+        ``TableName``); None when there is none here."""
+        if name_or_arn.startswith("arn:"):
+            prefix = self.arn_prefix + "table/"
+            if not name_or_arn.startswith(prefix):
+                return None
+            name_or_arn = name_or_arn[len(prefix) :]
+        return self.tables.get(name_or_arn)
+
     def table(self, name: str) -> Table:
         """The table called ``name``; ``ResourceNotFoundException`` when there is none."""
-        table = self.tables.get(name)
+        table = self.find_table(name)
         if table is None:
             raise ResourceNotFoundException(
                 f"Requested resource not found: Table: {name} not found"
@@ -102,7 +112,7 @@ class RegionWorld:
 
     def table_for_items(self, name: str) -> Table:
         """The table for an item operation: it must exist and not be CREATING or DELETING."""
-        table = self.tables.get(name)
+        table = self.find_table(name)
         now = self.clock.now_ms()
         if table is None or table.status(now) in ("CREATING", "DELETING"):
             raise ResourceNotFoundException("Requested resource not found")
@@ -152,7 +162,7 @@ class RegionWorld:
             self.disable_stream(table)
         table.deleting_at_ms = now + self.settings.transitions_ms
         if self.settings.transitions_ms == 0:
-            del self.tables[name]
+            del self.tables[table.name]
         else:
             self.schedule(table.deleting_at_ms)
         return table

@@ -200,3 +200,27 @@ def test_global_table_replicas_are_refused_not_ignored(ddb: Any) -> None:
 
     assert error(raised)[0] == "ValidationException"
     assert "does not support global tables" in error(raised)[1]
+
+
+def test_a_table_arn_works_wherever_a_table_name_does(ddb: Any) -> None:
+    arn = ddb.create_table(TableName="Users", BillingMode="PAY_PER_REQUEST", **KEY)[
+        "TableDescription"
+    ]["TableArn"]
+
+    ddb.put_item(TableName=arn, Item={"id": {"S": "a"}})
+    assert ddb.get_item(TableName=arn, Key={"id": {"S": "a"}})["Item"] == {"id": {"S": "a"}}
+    assert (
+        ddb.query(
+            TableName=arn,
+            KeyConditionExpression="id = :a",
+            ExpressionAttributeValues={":a": {"S": "a"}},
+        )["Count"]
+        == 1
+    )
+    assert ddb.describe_table(TableName=arn)["Table"]["TableName"] == "Users"
+    other_region = arn.replace("eu-west-1", "us-east-1")
+    with pytest.raises(ClientError) as raised:
+        ddb.describe_table(TableName=other_region)
+    assert error(raised)[0] == "ResourceNotFoundException"
+    ddb.delete_table(TableName=arn)
+    assert ddb.list_tables()["TableNames"] == []
