@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..clock import Clock
-from ..errors import ResourceInUseException, ResourceNotFoundException, ValidationException
+from ..errors import ResourceInUseException, ResourceNotFoundException
 from . import lifecycle
 from .settings import Settings
 from .shards import SEQUENCE_BASE, Item, Shard
@@ -51,8 +51,6 @@ class RegionWorld:
         self._reader_ids = itertools.count(1)
         self._last_label_ms: dict[str, int] = {}
         self._next_due_ms = _NEVER
-        #: Called after time-driven changes (e.g. triggers); set by higher layers.
-        self.after_due: Callable[[], None] | None = None
         #: Called by GetRecords before the throttle counts its reader, with the stream, the
         #: shard and now: the triggers layer takes the slots its enabled triggers hold.
         self.before_read: Callable[[Stream, Shard, int], None] | None = None
@@ -229,10 +227,6 @@ class RegionWorld:
                 f"Requested resource not found: Stream: {arn} not found"
             )
         return stream
-
-    def check_table_name(self, name: str) -> None:
-        if not name:
-            raise ValidationException("TableName must not be empty")
 
 
 class World:

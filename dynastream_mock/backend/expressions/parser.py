@@ -497,40 +497,30 @@ def _check_key_condition(param: str, root: Condition) -> None:
 # -- entry points -----------------------------------------------------------------------------
 
 
-def parse_condition_text(text: str, param: str = "ConditionExpression") -> ParsedCondition:
-    """Parse a ConditionExpression/FilterExpression (uncached; see ``parse_condition``)."""
+def _parse_condition_tree(text: str, param: str, kind: str) -> tuple[_Parser, Condition]:
+    """The condition tree of ``text`` with its placeholders recorded on the parser."""
     _check_empty(text, param)
-    parser = _Parser(text, param, CONDITION)
+    parser = _Parser(text, param, kind)
     root = parser.parse_or()
     parser.expect_end()
     parser.check_reserved()
-    _check_condition_functions(param, root)  # type: ignore[arg-type]
-    return ParsedCondition(
-        text,
-        param,
-        tuple(parser.name_refs),
-        tuple(parser.value_refs),
-        root,  # type: ignore[arg-type]
-    )
+    return parser, root  # type: ignore[return-value]
+
+
+def parse_condition_text(text: str, param: str = "ConditionExpression") -> ParsedCondition:
+    """Parse a ConditionExpression/FilterExpression (uncached; see ``parse_condition``)."""
+    parser, root = _parse_condition_tree(text, param, CONDITION)
+    _check_condition_functions(param, root)
+    return ParsedCondition(text, param, tuple(parser.name_refs), tuple(parser.value_refs), root)
 
 
 def parse_key_condition_text(
     text: str, param: str = "KeyConditionExpression"
 ) -> ParsedKeyCondition:
     """Parse a KeyConditionExpression (uncached; see ``parse_key_condition``)."""
-    _check_empty(text, param)
-    parser = _Parser(text, param, KEY)
-    root = parser.parse_or()
-    parser.expect_end()
-    parser.check_reserved()
-    _check_key_condition(param, root)  # type: ignore[arg-type]
-    return ParsedKeyCondition(
-        text,
-        param,
-        tuple(parser.name_refs),
-        tuple(parser.value_refs),
-        root,  # type: ignore[arg-type]
-    )
+    parser, root = _parse_condition_tree(text, param, KEY)
+    _check_key_condition(param, root)
+    return ParsedKeyCondition(text, param, tuple(parser.name_refs), tuple(parser.value_refs), root)
 
 
 def parse_update_text(text: str, param: str = "UpdateExpression") -> ParsedUpdate:
