@@ -147,6 +147,8 @@ def update_item(world: RegionWorld, params: Params) -> Result:
     old = table.get(key)
     old_size = table.item_sizes.get(key, 0)
     check_condition(condition, old, params)
+    if old is None and update is not None and not update.creates_missing_item:
+        return add_consumed({}, params, table.name, write_units(0, 0))
     # A missing item is created from its key, then updated (AWS's upsert).
     base = old if old is not None else key_item
     new = update.apply(base) if update is not None else dict(base)

@@ -425,3 +425,61 @@ def test_write_capacity_counts_started_kilobytes(users: Any) -> None:
         "CapacityUnits": 2.0,
         "Table": {"CapacityUnits": 2.0},
     }
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "REMOVE visits",
+        "REMOVE profile.city",
+        "DELETE tags :gone",
+        "REMOVE visits DELETE tags :gone",
+    ],
+)
+def test_update_that_only_removes_does_not_create_a_missing_item(
+    users: Any, streams: Any, expression: str
+) -> None:
+    before = len(stream_records(users, streams))
+    extra: dict[str, Any] = {}
+    if ":gone" in expression:
+        extra["ExpressionAttributeValues"] = {":gone": {"SS": ["a"]}}
+    answer = users.update_item(
+        TableName="Users",
+        Key={"id": {"S": "nobody"}},
+        UpdateExpression=expression,
+        ReturnValues="ALL_NEW",
+        **extra,
+    )
+    assert "Attributes" not in answer
+    assert get(users, "nobody") is None
+    assert len(stream_records(users, streams)) == before
+
+
+def test_update_with_a_set_still_creates_a_missing_item(users: Any) -> None:
+    answer = users.update_item(
+        TableName="Users",
+        Key={"id": {"S": "nobody"}},
+        UpdateExpression="REMOVE visits SET seen = :yes",
+        ExpressionAttributeValues={":yes": {"BOOL": True}},
+        ReturnValues="ALL_NEW",
+    )
+    assert answer["Attributes"] == {"id": {"S": "nobody"}, "seen": {"BOOL": True}}
+
+
+def test_transaction_update_that_only_removes_does_not_create_a_missing_item(
+    users: Any, streams: Any
+) -> None:
+    before = len(stream_records(users, streams))
+    users.transact_write_items(
+        TransactItems=[
+            {
+                "Update": {
+                    "TableName": "Users",
+                    "Key": {"id": {"S": "nobody"}},
+                    "UpdateExpression": "REMOVE visits",
+                }
+            }
+        ]
+    )
+    assert get(users, "nobody") is None
+    assert len(stream_records(users, streams)) == before

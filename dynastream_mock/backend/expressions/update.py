@@ -69,7 +69,15 @@ class BoundUpdate:
     ReturnValues UPDATED_OLD/UPDATED_NEW); ``apply(item)`` returns the new item.
     """
 
-    __slots__ = ("_adds", "_deletes", "_removes", "_sets", "parsed", "updated_attributes")
+    __slots__ = (
+        "_adds",
+        "_deletes",
+        "_removes",
+        "_sets",
+        "creates_missing_item",
+        "parsed",
+        "updated_attributes",
+    )
 
     def __init__(
         self,
@@ -121,6 +129,9 @@ class BoundUpdate:
         self._removes = tuple(removes)
         self._adds = tuple(adds)
         self._deletes = tuple(deletes)
+        # DynamoDB creates a missing item only for an update that writes something: REMOVE
+        # and DELETE alone on a missing key are silent no-ops.
+        self.creates_missing_item = bool(sets or adds)
         self.updated_attributes: tuple[str, ...] = tuple(
             dict.fromkeys(str(path[0]) for path in targets)
         )
