@@ -105,7 +105,8 @@ def describe_stream(world: RegionWorld, params: Params) -> Result:
     arn = params["StreamArn"]
     check_stream_arn(arn)
     stream = world.stream(arn)
-    shards = list(stream.lineage_order())
+    # ShardId order, which is creation order: a parent always before its children.
+    shards = sorted(stream.lineage_order(), key=lambda shard: shard.shard_id)
     shard_filter = params.get("ShardFilter")
     if shard_filter is not None:
         # The only filter type (the validator refuses others); without a ShardId it

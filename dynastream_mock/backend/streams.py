@@ -71,7 +71,10 @@ class Stream:
 
     def _open_shard(self, parent_id: str | None, start: int, end: int, now_ms: int) -> Shard:
         self._shard_counter += 1
-        shard_id = f"shardId-{now_ms:020d}-{_hex8(f'{self.arn}/{self._shard_counter}')}"
+        # Ids sort in creation order (children after parents, partitions of one instant in
+        # hash order), as DescribeStream lists them: the counter leads the suffix.
+        counter = self._shard_counter % 0x10000
+        shard_id = f"shardId-{now_ms:020d}-{counter:04x}{_hex8(self.arn)[:4]}"
         shard = Shard(
             shard_id=shard_id,
             parent_id=parent_id,
