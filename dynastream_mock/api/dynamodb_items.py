@@ -147,11 +147,13 @@ def update_item(world: RegionWorld, params: Params) -> Result:
     old = table.get(key)
     old_size = table.item_sizes.get(key, 0)
     check_condition(condition, old, params)
-    if old is None and update is not None and not update.creates_missing_item:
-        return add_consumed({}, params, table.name, write_units(0, 0))
-    # A missing item is created from its key, then updated (AWS's upsert).
-    base = old if old is not None else key_item
-    new = update.apply(base) if update is not None else dict(base)
+    if update is not None:
+        new = update.upsert(old, key_item)
+        if new is None:
+            return add_consumed({}, params, table.name, write_units(0))
+    else:
+        # No actions: a missing item is still created from its key (AWS's upsert).
+        new = dict(old if old is not None else key_item)
     size = check_item_size(new, "Item size to update has exceeded the maximum allowed size")
     table.check_index_keys(new, by_update=True)
     world.write_item(table, key, new, size)

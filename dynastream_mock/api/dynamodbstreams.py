@@ -105,8 +105,7 @@ def describe_stream(world: RegionWorld, params: Params) -> Result:
     arn = params["StreamArn"]
     check_stream_arn(arn)
     stream = world.stream(arn)
-    # ShardId order, which is creation order: a parent always before its children.
-    shards = sorted(stream.lineage_order(), key=lambda shard: shard.shard_id)
+    shards = list(stream.lineage_order())
     shard_filter = params.get("ShardFilter")
     if shard_filter is not None:
         # The only filter type (the validator refuses others); without a ShardId it

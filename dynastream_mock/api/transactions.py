@@ -136,9 +136,9 @@ def _evaluate(action: _Action) -> dict[str, Any]:
             action.new = action.item
         elif action.kind == "Update":
             assert action.update is not None and action.key_item is not None
-            if old is None and not action.update.creates_missing_item:
+            new = action.update.upsert(old, action.key_item)
+            if new is None:
                 return {"Code": "None"}
-            new = action.update.apply(old if old is not None else action.key_item)
             action.size = check_item_size(new, _UPDATE_TOO_BIG)
             # An empty index key is the request's fault even here (recorded on AWS).
             table.check_index_keys(new, by_update=True, types=False)
@@ -189,7 +189,7 @@ def transact_write_items(world: RegionWorld, params: Params) -> Result:
     result = _with_capacity({}, params, actions, replay=False)
     for action in actions:
         assert action.table is not None and action.key is not None
-        if action.kind == "Put" or (action.kind == "Update" and action.new is not None):
+        if action.new is not None:
             world.write_item(action.table, action.key, action.new, action.size)
         elif action.kind == "Delete" and action.old is not None:
             world.write_item(action.table, action.key, None, 0)

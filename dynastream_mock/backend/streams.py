@@ -21,9 +21,9 @@ def stream_label(created_ms: int) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{created_ms % 1000:03d}"
 
 
-def _hex8(seed: str) -> str:
+def _hex4(seed: str) -> str:
     # Deterministic, so that a test sees the same shard ids on every run.
-    return hashlib.md5(seed.encode(), usedforsecurity=False).hexdigest()[:8]
+    return hashlib.md5(seed.encode(), usedforsecurity=False).hexdigest()[:4]
 
 
 @dataclass(slots=True, eq=False)
@@ -71,10 +71,10 @@ class Stream:
 
     def _open_shard(self, parent_id: str | None, start: int, end: int, now_ms: int) -> Shard:
         self._shard_counter += 1
-        # Ids sort in creation order (children after parents, partitions of one instant in
-        # hash order), as DescribeStream lists them: the counter leads the suffix.
+        # Ids sort in creation order, so ShardId order is lineage order (children after
+        # parents, partitions of one instant in hash order): the counter leads the suffix.
         counter = self._shard_counter % 0x10000
-        shard_id = f"shardId-{now_ms:020d}-{counter:04x}{_hex8(self.arn)[:4]}"
+        shard_id = f"shardId-{now_ms:020d}-{counter:04x}{_hex4(self.arn)}"
         shard = Shard(
             shard_id=shard_id,
             parent_id=parent_id,
@@ -117,7 +117,10 @@ class Stream:
             self._close_shard(shard, now_ms)
 
     def lineage_order(self) -> Iterator[Shard]:
-        """Shards with every parent before its children (creation order guarantees it)."""
+        """Shards in creation order, which is ShardId order: every parent before its children.
+
+        DescribeStream lists and pages in this order.
+        """
         return iter(self.shards.values())
 
     # -- records ------------------------------------------------------------------------

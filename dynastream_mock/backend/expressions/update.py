@@ -69,15 +69,7 @@ class BoundUpdate:
     ReturnValues UPDATED_OLD/UPDATED_NEW); ``apply(item)`` returns the new item.
     """
 
-    __slots__ = (
-        "_adds",
-        "_deletes",
-        "_removes",
-        "_sets",
-        "creates_missing_item",
-        "parsed",
-        "updated_attributes",
-    )
+    __slots__ = ("_adds", "_deletes", "_removes", "_sets", "parsed", "updated_attributes")
 
     def __init__(
         self,
@@ -129,9 +121,6 @@ class BoundUpdate:
         self._removes = tuple(removes)
         self._adds = tuple(adds)
         self._deletes = tuple(deletes)
-        # DynamoDB creates a missing item only for an update that writes something: REMOVE
-        # and DELETE alone on a missing key are silent no-ops.
-        self.creates_missing_item = bool(sets or adds)
         self.updated_attributes: tuple[str, ...] = tuple(
             dict.fromkeys(str(path[0]) for path in targets)
         )
@@ -155,6 +144,16 @@ class BoundUpdate:
         for path, value in self._deletes:
             _write(new, path, lambda current, v=value: _delete(current, v))  # type: ignore[misc]
         return new
+
+    def upsert(self, old: Item | None, key_item: Item) -> Item | None:
+        """The item after the update, or None where it leaves a missing item missing.
+
+        A missing item is created from its key, then updated, except that an update of only
+        REMOVE and DELETE actions on a missing item is a silent no-op, as in DynamoDB.
+        """
+        if old is None and not (self._sets or self._adds):
+            return None
+        return self.apply(old if old is not None else key_item)
 
 
 def bind_update(
