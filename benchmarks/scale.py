@@ -160,7 +160,7 @@ def main() -> int:
             if size in (SIZES[0], SIZES[-1]):
                 shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]
                 start = int(shard["SequenceNumberRange"]["StartingSequenceNumber"])
-                world = mock.region_world(mock.settings.account_id, REGION)
+                world = mock._service.region(None, REGION)
                 retained = world.stream(arn).shards[shard["ShardId"]].retained()
                 first, last = retained[0].sequence_number, retained[-1].sequence_number
                 for where, sequence in (
@@ -187,9 +187,9 @@ def main() -> int:
         # About 1,000 shards: split one open shard at a time.
         arn = create_table(ddb, "Shards")
         target = mock.split_shard("Shards")[0]
-        while len(mock.region_world(mock.settings.account_id, REGION).stream(arn).shards) < 1000:
+        while len(mock._service.region(None, REGION).stream(arn).shards) < 1000:
             target = mock.split_shard("Shards", target)[0]
-        shard_count = len(mock.region_world(mock.settings.account_id, REGION).stream(arn).shards)
+        shard_count = len(mock._service.region(None, REGION).stream(arn).shards)
         describe["first page (100 shards)"] = measure(
             lambda i: streams.describe_stream(StreamArn=arn), calls=50
         )

@@ -7,6 +7,7 @@ exactly as they would consume a real failure in production.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -124,15 +125,19 @@ def _table_and_shard(params: dict[str, Any]) -> tuple[str | None, str | None]:
 
 
 class Faults:
-    """The mock's fault list (``mock.faults``).
+    """The mock's fault list (``mock.faults``); ``add`` and ``clear`` need an active mock.
 
-    >>> with mock_streams() as mock:  # doctest: +SKIP
+    >>> with mock_streams() as mock:
     ...     fault = mock.faults.add("GetRecords", "ProvisionedThroughputExceededException", times=2)
+    ...     fault.hits
+    0
     """
 
-    def __init__(self) -> None:
+    def __init__(self, require_active: Callable[[str], object]) -> None:
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
+        # Raises the mock's "needs an active mock" error, naming the tool.
+        self._require_active = require_active
 
     def add(
         self,
@@ -145,6 +150,7 @@ class Faults:
         message: str | None = None,
     ) -> Fault:
         """Answer the next ``times`` requests of ``operation`` with the AWS error ``error``."""
+        self._require_active("faults.add")
         if isinstance(times, bool) or not isinstance(times, int) or times < 1:
             raise ValueError(
                 f"faults.add() takes times= as a whole number of at least 1, got {times!r}"
@@ -165,6 +171,10 @@ class Faults:
 
     def clear(self) -> None:
         """Remove every fault."""
+        self._require_active("faults.clear")
+        self._clear()
+
+    def _clear(self) -> None:
         with self._lock:
             self._faults.clear()
 

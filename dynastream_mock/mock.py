@@ -6,58 +6,23 @@ one out removes it; the innermost active mock answers.
 
 from __future__ import annotations
 
-import functools
-import inspect
-import logging
-import os
-import threading
-import unittest
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from types import TracebackType
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from . import intercept, tools, triggers
-from .api.dispatch import dispatch
-from .backend.world import RegionWorld, World
+from . import tools, triggers
 from .clock import Clock
-from .errors import AwsError, InternalServerError
+from .decorating import decorate
 from .faults import Faults
-from .intercept import backoff
-from .intercept.hosts import Destination, resolve_host
-from .intercept.responder import host_of
-from .options import build_settings
-from .wire.protocol import WireAnswer, serve
+from .intercept import active
+from .options import DEFAULTS, MockOptions, build_settings
+from .service import Service
 
-logger = logging.getLogger("dynastream_mock")
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 F = TypeVar("F", bound=Callable[..., Any])
 C = TypeVar("C", bound=type)
-
-# Set on the functions the decorator made, so a class decorator never wraps one twice.
-_DECORATED = "__dynastream_mock_decorated__"
-
-#: Fake credentials while a mock is active, so no client signs with a real account's keys.
-FAKE_CREDENTIALS = {
-    "AWS_ACCESS_KEY_ID": "dynastream-testing",
-    "AWS_SECRET_ACCESS_KEY": "dynastream-testing",
-    "AWS_SESSION_TOKEN": "dynastream-testing",
-    "AWS_SECURITY_TOKEN": "dynastream-testing",
-}
-#: Hidden while a mock is active: an explicit profile can make botocore look for a profile
-#: that is not there; a real account id would route requests to that account's hosts; an
-#: expiry time would make botocore try to refresh the fake credentials.
-HIDDEN_VARIABLES = (
-    "AWS_PROFILE",
-    "AWS_DEFAULT_PROFILE",
-    "AWS_ACCOUNT_ID",
-    "AWS_CREDENTIAL_EXPIRATION",
-)
-
-_Environment = dict[str, "str | None"]
-
-#: The active mocks, oldest first; the last one answers.
-_active: list[MockStreams] = []
-_active_lock = threading.Lock()
 
 
 def current() -> MockStreams:
@@ -66,49 +31,20 @@ def current() -> MockStreams:
     >>> with mock_streams() as mock:
     ...     assert current() is mock
     """
-    with _active_lock:
-        if not _active:
-            raise RuntimeError(
-                "no dynastream_mock is active; use @mock_streams, `with mock_streams() as "
-                "mock:`, or the `dynastream` pytest fixture"
-            )
-        return _active[-1]
-
-
-def _respond(url: str, headers: Mapping[str, str], body: bytes | str | None) -> WireAnswer | None:
-    destination = resolve_host(host_of(url))
-    if destination is None:
-        return None
-    with _active_lock:
-        mock = _active[-1] if _active else None
-    if mock is None:
-        return None
-    # A retry back-off after this answer advances this mock's clock instead of sleeping.
-    backoff.note_answered(mock.clock)
-    return mock.serve(destination, headers, body)
-
-
-def _clock_for(url: str) -> Clock | None:
-    """The clock of the mock that would answer ``url`` (None when the URL is not ours)."""
-    if resolve_host(host_of(url)) is None:
-        return None
-    with _active_lock:
-        return _active[-1].clock if _active else None
-
-
-def _internal_error(error: BaseException) -> AwsError:
-    # A bug in the mock must still reach the client as a well-formed AWS answer.
-    logger.exception("dynastream_mock failed to answer a request", exc_info=error)
-    return InternalServerError(
-        f"dynastream_mock failed on this request ({type(error).__name__}: {error}); "
-        "please report it"
-    )
+    found = active.innermost_owner()
+    if not isinstance(found, MockStreams):
+        raise RuntimeError(
+            "no dynastream_mock is active; use @mock_streams, `with mock_streams() as "
+            "mock:`, or the `dynastream` pytest fixture"
+        )
+    return found
 
 
 class MockStreams:
     """An in-memory DynamoDB and DynamoDB Streams, answering every botocore client.
 
-    Use it as a decorator, a context manager, or with ``start()`` / ``stop()``::
+    Use it as a decorator, a context manager (``with`` or ``async with``), or with
+    ``start()`` / ``stop()``::
 
         with mock_streams(partitions=2) as mock:
             ddb = boto3.client("dynamodb", region_name="eu-west-1")
@@ -122,24 +58,28 @@ class MockStreams:
     (``setUpClass`` runs outside it). Mocks nest: the innermost active one answers.
     """
 
-    def __init__(self, **options: Any) -> None:
-        self._options = dict(options)
-        self.settings = build_settings(options)
+    def __init__(self, **options: Unpack[MockOptions]) -> None:
+        self._options: dict[str, Any] = dict(options)
+        self._settings = build_settings(options)
+        #: Virtual time; usable whether or not the mock is active.
         self.clock = Clock()
-        #: Injected failures (``mock.faults.add(...)``); emptied with the world.
-        self.faults = Faults()
-        self._world: World | None = None
+        #: Injected failures (``mock.faults.add(...)``), while active; emptied with the world.
+        self.faults = Faults(self._running)
+        self._service: Service | None = None
         self._started = False
-        # The environment as it was before this mock's start(), to put back on stop().
-        self._saved_environment: _Environment | None = None
-        self.clock.on_advance(self._touch_world)
+        self.clock.on_advance(self._touch)
+
+    @property
+    def options(self) -> dict[str, Any]:
+        """Every option this mock runs with, defaults included (a copy)."""
+        return {**DEFAULTS, **self._options}
 
     # -- lifecycle ------------------------------------------------------------------------
 
     @property
     def active(self) -> bool:
         """Whether this mock is started and not yet stopped."""
-        return self._world is not None
+        return self._service is not None
 
     def start(self) -> MockStreams:
         """Activate with a fresh, empty world and return the mock itself.
@@ -150,7 +90,7 @@ class MockStreams:
         >>> mock = mock_streams().start()
         >>> mock.stop()
         """
-        if self._world is not None:
+        if self._service is not None:
             raise RuntimeError(
                 f"{self!r} is already active; stop() it first, or start a new "
                 "mock_streams() to nest a fresh world inside this one"
@@ -158,24 +98,11 @@ class MockStreams:
         if self._started:
             # A frozen or advanced clock is state of the previous run, like its tables.
             self.clock._restart()
-        saved = _snapshot_environment()
-        intercept.install(_respond, _clock_for)
-        try:
-            os.environ.update(FAKE_CREDENTIALS)
-            for name in HIDDEN_VARIABLES:
-                os.environ.pop(name, None)
-            world = self._new_world()
-            with _active_lock:
-                self._saved_environment = saved
-                self._world = world
-                self._started = True
-                _active.append(self)
-        except BaseException:
-            try:
-                _restore_environment(saved)
-            finally:
-                intercept.uninstall()
-            raise
+        self.faults._clear()
+        service = Service(self._settings, self.clock, self.faults)
+        active.activate(self, service)
+        self._service = service
+        self._started = True
         return self
 
     def stop(self) -> None:
@@ -184,24 +111,9 @@ class MockStreams:
         Mocks may stop in any order: the environment comes back as it was before the
         first of them started once the last one stops.
         """
-        with _active_lock:
-            if self._world is None:
-                return
-            saved = self._saved_environment
-            position = _active.index(self)
-            del _active[position]
-            if position < len(_active):
-                # A mock started after this one saw the environment this one set up;
-                # hand it ours so the last one out restores what came before both.
-                _active[position]._saved_environment = saved
-                saved = None
-            self._world = None
-            self._saved_environment = None
-        try:
-            if saved is not None:
-                _restore_environment(saved)
-        finally:
-            intercept.uninstall()
+        if self._service is not None:
+            self._service = None
+            active.deactivate(self)
 
     def reset(self) -> None:
         """Empty the world (tables, streams, triggers, faults); stay active; keep the clock.
@@ -209,16 +121,7 @@ class MockStreams:
         >>> with mock_streams() as mock:
         ...     mock.reset()
         """
-        if self._world is None:
-            raise RuntimeError(f"reset() needs an active mock; start() {self!r} first")
-        self._world = self._new_world()
-
-    def _new_world(self) -> World:
-        # The only place a world is made: everything a run accumulates (tables, streams,
-        # and later triggers) lives in it, so replacing it clears all of it; the faults
-        # belong to the request path, not the world, and are cleared with it.
-        self.faults.clear()
-        return World(self.settings, self.clock)
+        self._running("reset").reset()
 
     def __enter__(self) -> MockStreams:
         return self.start()
@@ -231,11 +134,16 @@ class MockStreams:
     ) -> None:
         self.stop()
 
-    # -- decorator ------------------------------------------------------------------------
+    async def __aenter__(self) -> MockStreams:
+        return self.start()
 
-    def fresh(self) -> MockStreams:
-        """A new, inactive mock with the same options (one for each decorated call)."""
-        return MockStreams(**self._options)
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
 
     @overload
     def __call__(self, target: C) -> C: ...
@@ -246,88 +154,15 @@ class MockStreams:
 
         Each call of the decorated function runs in a fresh mock with this one's options.
         """
-        if inspect.isclass(target):
-            return self._decorate_class(target)
-        if isinstance(target, (staticmethod, classmethod)):
-            return type(target)(self._decorate_function(target.__func__))
-        if not callable(target):
-            raise TypeError(
-                "mock_streams decorates a function, a coroutine function or a class, got "
-                f"{target!r}; options are keywords: mock_streams(partitions=4)"
-            )
-        return self._decorate_function(target)
-
-    def _decorate_function(self, function: F) -> F:
-        # functools.wraps keeps the name, the marks and (through __wrapped__) the
-        # signature, so pytest still injects fixtures into a decorated test.
-        wrapper: Callable[..., Any]
-        if inspect.iscoroutinefunction(function):
-
-            @functools.wraps(function)
-            async def wrapper(*args: Any, **kwargs: Any) -> Any:
-                with self.fresh():
-                    return await function(*args, **kwargs)
-
-        elif inspect.isasyncgenfunction(function):
-
-            @functools.wraps(function)
-            async def wrapper(*args: Any, **kwargs: Any) -> Any:
-                with self.fresh():
-                    async for item in function(*args, **kwargs):
-                        yield item
-
-        elif inspect.isgeneratorfunction(function):
-
-            @functools.wraps(function)
-            def wrapper(*args: Any, **kwargs: Any) -> Any:
-                with self.fresh():
-                    return (yield from function(*args, **kwargs))
-
-        else:
-
-            @functools.wraps(function)
-            def wrapper(*args: Any, **kwargs: Any) -> Any:
-                with self.fresh():
-                    return function(*args, **kwargs)
-
-        setattr(wrapper, _DECORATED, True)
-        return wrapper  # type: ignore[return-value]
-
-    def _decorate_class(self, cls: C) -> C:
-        if issubclass(cls, unittest.TestCase):
-            # Around run(): one fresh world per test method, shared by its setUp, the test,
-            # its tearDown and its cleanups, and stopped even when setUp raises.
-            for name in ("run", "debug"):
-                setattr(cls, name, self._around_test_case(getattr(cls, name)))
-            return cls
-        for name in dir(cls):
-            if not name.startswith("test"):
-                continue
-            member = inspect.getattr_static(cls, name)
-            function = (
-                member.__func__ if isinstance(member, (staticmethod, classmethod)) else member
-            )
-            # Methods already decorated (here, or on a decorated base class) keep theirs.
-            if not inspect.isfunction(function) or getattr(function, _DECORATED, False):
-                continue
-            setattr(cls, name, self(member))
-        return cls
-
-    def _around_test_case(self, method: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(method)
-        def around(test: unittest.TestCase, *args: Any, **kwargs: Any) -> Any:
-            with self.fresh():
-                return method(test, *args, **kwargs)
-
-        return around
+        return decorate(target, lambda: MockStreams(**self._options))
 
     # -- tools ----------------------------------------------------------------------------
 
-    def _active_world(self, tool: str) -> World:
-        world = self._world
-        if world is None:
+    def _running(self, tool: str) -> Service:
+        service = self._service
+        if service is None:
             raise RuntimeError(f"{tool}() needs an active mock; start() {self!r} first")
-        return world
+        return service
 
     def split_shard(
         self,
@@ -345,8 +180,9 @@ class MockStreams:
         >>> mock.split_shard("Orders")  # doctest: +SKIP
         ['shardId-00000001700000000000-1a2b3c4d', 'shardId-00000001700000000000-5e6f7a8b']
         """
-        world = self._active_world("split_shard")
-        return tools.split_shard(world, table, shard_id, children, region=region)
+        return tools.split_shard(
+            self._running("split_shard").world, table, shard_id, children, region=region
+        )
 
     def stream_records(
         self, table_or_arn: str, *, region: str | None = None
@@ -359,8 +195,9 @@ class MockStreams:
         >>> [r["eventName"] for r in mock.stream_records("Users")]  # doctest: +SKIP
         ['INSERT', 'MODIFY']
         """
-        world = self._active_world("stream_records")
-        return tools.stream_records(world, table_or_arn, region=region)
+        return tools.stream_records(
+            self._running("stream_records").world, table_or_arn, region=region
+        )
 
     def add_trigger(
         self,
@@ -394,7 +231,7 @@ class MockStreams:
         ...     FunctionResponseTypes=["ReportBatchItemFailures"], on_failure=failed.append,
         ... )
         """
-        world = self._active_world("add_trigger")
+        service = self._running("add_trigger")
         parameters = {
             "StartingPosition": StartingPosition,
             "BatchSize": BatchSize,
@@ -408,7 +245,8 @@ class MockStreams:
             "Enabled": Enabled,
         }
         return triggers.add_trigger(
-            world,
+            service.world,
+            service.triggers,
             table_or_stream_arn,
             handler,
             parameters=parameters,
@@ -426,32 +264,12 @@ class MockStreams:
         >>> [invocation.ok for invocation in mock.run_triggers()]  # doctest: +SKIP
         [True]
         """
-        return triggers.run_triggers(self._active_world("run_triggers"))
+        return triggers.run_triggers(self._running("run_triggers").triggers)
 
-    # -- serving --------------------------------------------------------------------------
-
-    def region_world(self, account_id: str, region: str) -> RegionWorld:
-        return self._active_world("region_world").region(account_id, region)
-
-    def serve(
-        self, destination: Destination, headers: Mapping[str, str], body: bytes | str | None
-    ) -> WireAnswer:
-        """Answer one request addressed to ``destination``."""
-        account = destination.account_id or self.settings.account_id
-        world = self.region_world(account, destination.region)
-        service = destination.service
-
-        def run(operation: str, params: dict[str, Any]) -> dict[str, Any]:
-            injected = self.faults.take(operation, params)
-            if injected is not None:
-                raise injected
-            return dispatch(world, service, operation, params)
-
-        return serve(service, headers.get("X-Amz-Target"), body, run, _internal_error)
-
-    def _touch_world(self) -> None:
-        if self._world is not None:
-            self._world.touch_all()
+    def _touch(self) -> None:
+        service = self._service
+        if service is not None:
+            service.touch()
 
     def __repr__(self) -> str:
         state = "active" if self.active else "inactive"
@@ -459,22 +277,10 @@ class MockStreams:
         return f"<MockStreams({options}) {state}>"
 
 
-def _snapshot_environment() -> _Environment:
-    return {name: os.environ.get(name) for name in (*FAKE_CREDENTIALS, *HIDDEN_VARIABLES)}
-
-
-def _restore_environment(saved: _Environment) -> None:
-    for name, value in saved.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
-
-
 @overload
 def mock_streams(target: F, /) -> F: ...
 @overload
-def mock_streams(target: None = None, /, **options: Any) -> MockStreams: ...
+def mock_streams(target: None = None, /, **options: Unpack[MockOptions]) -> MockStreams: ...
 def mock_streams(target: Any = None, /, **options: Any) -> Any:
     """Fake DynamoDB and DynamoDB Streams for a function, a class or a ``with`` block.
 

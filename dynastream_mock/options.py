@@ -3,13 +3,35 @@
 from __future__ import annotations
 
 import difflib
-from typing import Any
+from datetime import timedelta
+from typing import Any, TypedDict
 
 from .backend.settings import Settings
 from .clock import duration_ms
 
 _HOUR = 3600
 
+#: A duration option: a ``timedelta`` or a number of seconds.
+Duration = timedelta | float
+
+
+class MockOptions(TypedDict, total=False):
+    """The keyword options of ``mock_streams(...)``, for IDEs and type checkers.
+
+    Their defaults are in ``DEFAULTS``; the README's options table explains each.
+    """
+
+    partitions: int
+    max_readers_per_shard: int | None
+    reader_idle: Duration
+    shard_rollover: Duration | None
+    retention: Duration
+    iterator_ttl: Duration
+    transitions: Duration
+    account_id: str
+
+
+#: The one source of the options' defaults.
 DEFAULTS: dict[str, Any] = {
     "partitions": 1,
     "max_readers_per_shard": 2,
@@ -61,7 +83,7 @@ def _account_id(value: object) -> str:
     return value
 
 
-def build_settings(options: dict[str, Any]) -> Settings:
+def build_settings(options: MockOptions | dict[str, Any]) -> Settings:
     """Check ``mock_streams`` keyword options and return backend settings.
 
     Unknown names raise ``TypeError`` listing the known ones.

@@ -275,7 +275,7 @@ def test_advance_runs_what_became_due_without_a_request() -> None:
         mock.clock.freeze()
         ddb = boto3.client("dynamodb", region_name=REGION)
         arn = create_stream_table(ddb)
-        world = mock.region_world(mock.settings.account_id, REGION)
+        world = mock._service.region(None, REGION)  # type: ignore[union-attr]
         assert len(world.stream(arn).shards) == 1
         mock.clock.advance(hours=1)
         # The rollover happened on advance itself: the world was touched.

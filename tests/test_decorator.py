@@ -109,7 +109,7 @@ def test_pytest_injects_fixtures_into_a_decorated_test(tmp_path: Path) -> None:
 def test_options_apply_to_the_decorated_call() -> None:
     make_table()
     assert shard_count() == 4
-    assert dynastream_mock.current().settings.partitions == 4
+    assert dynastream_mock.current().options["partitions"] == 4
 
 
 def test_the_mock_stops_when_the_function_raises() -> None:
@@ -448,6 +448,6 @@ def test_method_decorated_with_its_own_options_keeps_them() -> None:
     class Checks:
         @mock_streams(partitions=5)
         def test_own(self) -> int:
-            return dynastream_mock.current().settings.partitions
+            return dynastream_mock.current().options["partitions"]
 
     assert Checks().test_own() == 5

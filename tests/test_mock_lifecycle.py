@@ -15,7 +15,7 @@ from conftest import REGION, create_stream_table, table_names
 
 import dynastream_mock
 from dynastream_mock import MockStreams, intercept, mock_streams
-from dynastream_mock.mock import FAKE_CREDENTIALS, HIDDEN_VARIABLES
+from dynastream_mock.intercept.active import FAKE_CREDENTIALS, HIDDEN_VARIABLES
 
 ORIGINAL_SEND = botocore.httpsession.URLLib3Session.send
 ORIGINAL_REQUESTS_SEND = requests.adapters.HTTPAdapter.send
@@ -112,7 +112,11 @@ def test_restart_gives_a_fresh_world_and_clock() -> None:
 def test_tools_of_a_stopped_mock_raise_runtime_error() -> None:
     mock = mock_streams()
     with pytest.raises(RuntimeError, match="needs an active mock"):
-        mock.region_world("123456789012", REGION)
+        mock.split_shard("Users")
+    with pytest.raises(RuntimeError, match=r"faults\.add\(\) needs an active mock"):
+        mock.faults.add("GetRecords", "InternalServerError")
+    with pytest.raises(RuntimeError, match=r"faults\.clear\(\) needs an active mock"):
+        mock.faults.clear()
     with pytest.raises(RuntimeError, match="start\\(\\)"):
         mock.reset()
 

@@ -10,6 +10,7 @@ import pytest
 
 from dynastream_mock import mock_streams
 from dynastream_mock.backend.settings import Settings
+from dynastream_mock.options import build_settings
 
 REGION = "eu-west-1"
 HOUR_MS = 3_600_000
@@ -30,7 +31,7 @@ def create_stream_table(ddb: Any, name: str = "Users") -> dict[str, Any]:
 
 
 def test_defaults_are_the_documented_ones() -> None:
-    assert mock_streams().settings == Settings(
+    assert build_settings({}) == Settings(
         partitions=1,
         max_readers_per_shard=2,
         reader_idle_ms=1_000,
@@ -67,8 +68,8 @@ def test_defaults_are_the_documented_ones() -> None:
 def test_option_is_accepted_and_converted(
     option: str, value: object, field: str, expected: object
 ) -> None:
-    mock = mock_streams(**{option: value})
-    assert getattr(mock.settings, field) == expected
+    assert getattr(build_settings({option: value}), field) == expected
+    assert mock_streams(**{option: value}).options[option] == value  # type: ignore[misc]
 
 
 # -- refused values ---------------------------------------------------------------------

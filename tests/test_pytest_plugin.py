@@ -86,7 +86,7 @@ def test_marker_options_configure_the_fixture(pytester: pytest.Pytester) -> None
 
         @pytest.mark.dynastream(partitions=3, max_readers_per_shard=None)
         def test_three_shards(dynastream):
-            assert dynastream.settings.max_readers_per_shard is None
+            assert dynastream.options["max_readers_per_shard"] is None
             assert shard_count(create_stream_table()["LatestStreamArn"]) == 3
 
         def test_default_one_shard(dynastream):
@@ -161,7 +161,7 @@ def test_marker_alone_activates_the_mock(pytester: pytest.Pytester) -> None:
 
         @pytest.mark.dynastream(partitions=2)
         def test_marked_only(users_stream):
-            assert dynastream_mock.current().settings.partitions == 2
+            assert dynastream_mock.current().options["partitions"] == 2
             assert shard_count(users_stream) == 2
         """,
     )
@@ -180,15 +180,15 @@ def test_markers_merge_the_closest_winning(pytester: pytest.Pytester) -> None:
         class TestMerged:
             @pytest.mark.dynastream(max_readers_per_shard=None)
             def test_all_three(self, dynastream):
-                assert dynastream.settings.partitions == 5
-                assert dynastream.settings.max_readers_per_shard is None
+                assert dynastream.options["partitions"] == 5
+                assert dynastream.options["max_readers_per_shard"] is None
 
             def test_class_and_module(self, dynastream):
-                assert dynastream.settings.partitions == 5
-                assert dynastream.settings.max_readers_per_shard == 4
+                assert dynastream.options["partitions"] == 5
+                assert dynastream.options["max_readers_per_shard"] == 4
 
         def test_module_only(dynastream):
-            assert dynastream.settings.partitions == 2
+            assert dynastream.options["partitions"] == 2
         """,
     )
     result.assert_outcomes(passed=3)

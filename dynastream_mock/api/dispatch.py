@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
+from ..backend.readers import ANONYMOUS, Reader
 from ..backend.world import RegionWorld
 from ..errors import UnknownOperationException
 from . import (  # noqa: F401  (importing a module registers its handlers)
@@ -17,24 +18,38 @@ from . import (  # noqa: F401  (importing a module registers its handlers)
     transactions,
     ttl,
 )
-from .router import HANDLERS
+from .router import HANDLERS, READER_HANDLERS, supported_operations
 from .validation import operation_names, validator_for
 
 
 def dispatch(
-    world: RegionWorld, service: str, operation: str, params: dict[str, Any]
+    world: RegionWorld,
+    service: str,
+    operation: str,
+    params: dict[str, Any],
+    reader: Reader = ANONYMOUS,
 ) -> dict[str, Any]:
-    """Run ``operation`` of ``service`` against ``world``; AWS errors propagate."""
-    handler = HANDLERS.get((service, operation))
+    """Run ``operation`` of ``service`` against ``world`` for ``reader``; AWS errors propagate."""
+    key = (service, operation)
+    handler = HANDLERS.get(key)
     if handler is None:
-        if operation in operation_names(service):
-            raise UnknownOperationException(
-                f"dynastream_mock does not support {operation} yet; the supported "
-                f"operations of {service} are: "
-                + ", ".join(sorted(op for svc, op in HANDLERS if svc == service))
-            )
-        raise UnknownOperationException("")
+        reading = READER_HANDLERS.get(key)
+        if reading is None:
+            _refuse_unknown(service, operation)
+        validator_for(service, operation)(params)
+        with world.lock:
+            world.touch()
+            return reading(world, params, reader)
     validator_for(service, operation)(params)
     with world.lock:
         world.touch()
         return handler(world, params)
+
+
+def _refuse_unknown(service: str, operation: str) -> NoReturn:
+    if operation in operation_names(service):
+        raise UnknownOperationException(
+            f"dynastream_mock does not support {operation} yet; the supported "
+            f"operations of {service} are: " + ", ".join(supported_operations(service))
+        )
+    raise UnknownOperationException("")

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from ..backend import reading
+from ..backend.readers import Reader
 from ..backend.shards import Shard, StreamRecord
 from ..backend.streams import Stream
 from ..backend.world import RegionWorld
 from ..errors import ValidationException
 from ..wire.protocol import RenderedResult, encode_json
-from .router import Params, Result, handles
+from .router import Params, Result, handles, handles_reading
 
 _SERVICE = "dynamodbstreams"
 
@@ -154,8 +155,8 @@ def _epoch_ms(timestamp: float | None) -> int | None:
     return None if timestamp is None else round(timestamp * 1000)
 
 
-@handles(_SERVICE, "GetRecords")
-def get_records(world: RegionWorld, params: Params) -> Result:
+@handles_reading(_SERVICE, "GetRecords")
+def get_records(world: RegionWorld, params: Params, reader: Reader) -> Result:
     limit = params.get("Limit")
     if limit is None:
         limit = 1000
@@ -165,7 +166,7 @@ def get_records(world: RegionWorld, params: Params) -> Result:
             f"1 validation error detected: Value '{limit}' at 'limit' failed to satisfy "
             f"constraint: Member must have value {bound}"
         )
-    page = reading.get_records(world, params["ShardIterator"], limit)
+    page = reading.get_records(world, params["ShardIterator"], limit, reader)
     region = world.region
     view_type = page.view_type
     # The body is exactly what encoding {"Records": [...], "NextShardIterator": ...} gives,

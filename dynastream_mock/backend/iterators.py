@@ -27,7 +27,6 @@ class IteratorPosition:
     shard_id: str
     position: int
     issued_ms: int
-    reader_id: int
 
 
 class InvalidIterator(Exception):
@@ -40,7 +39,7 @@ def _mac(message: bytes) -> str:
 
 
 def encode_iterator(where: IteratorPosition) -> str:
-    payload = f"{where.shard_id}|{where.position}|{where.issued_ms}|{where.reader_id}"
+    payload = f"{where.shard_id}|{where.position}|{where.issued_ms}"
     body = base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
     signed = f"{where.stream_arn}|1|{body}"
     return f"{signed}.{_mac(signed.encode())}"
@@ -56,7 +55,7 @@ def decode_iterator(token: str) -> IteratorPosition:
     arn, _, rest = signed.partition("|1|")
     try:
         payload = base64.urlsafe_b64decode(rest + "=" * (-len(rest) % 4)).decode()
-        shard_id, position, issued, reader = payload.split("|")
-        return IteratorPosition(arn, shard_id, int(position), int(issued), int(reader))
+        shard_id, position, issued = payload.split("|")
+        return IteratorPosition(arn, shard_id, int(position), int(issued))
     except (ValueError, UnicodeDecodeError) as error:  # only reachable with a forged MAC
         raise InvalidIterator(token) from error

@@ -1,4 +1,4 @@
-"""Reading a stream: shard iterators, GetRecords, and the readers-per-shard throttle."""
+"""Reading a stream: shard iterators and GetRecords."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING
 
 from ..errors import (
     ExpiredIteratorException,
-    LimitExceededException,
     ResourceNotFoundException,
     TrimmedDataAccessException,
     ValidationException,
 )
+from . import readers
 from .iterators import InvalidIterator, IteratorPosition, decode_iterator, encode_iterator
+from .readers import Reader
 from .shards import Shard, StreamRecord
 from .streams import Stream
 
@@ -55,7 +56,7 @@ def get_shard_iterator(
     sequence_number: str | None,
     timestamp_ms: int | None = None,
 ) -> str:
-    """Issue an iterator: a new reader, positioned as ``iterator_type`` says."""
+    """Issue an iterator positioned as ``iterator_type`` says (not a reader yet)."""
     now = world.touch()
     if (iterator_type == "AT_TIMESTAMP") != (timestamp_ms is not None):
         raise ValidationException(
@@ -103,54 +104,13 @@ def get_shard_iterator(
         if sequence <= shard.trimmed_through:
             raise TrimmedDataAccessException("The data you are trying to access has been trimmed.")
         position = sequence if iterator_type == "AT_SEQUENCE_NUMBER" else sequence + 1
-    where = IteratorPosition(stream.arn, shard.shard_id, position, now, world.new_reader_id())
+    where = IteratorPosition(stream.arn, shard.shard_id, position, now)
     return encode_iterator(where)
 
 
-#: The last-read time recorded for a reader that never idles: an enabled trigger holds its
-#: slot on every shard it has not finished (api.md, "Readers and the throttle").
-PINNED_READER_MS = 2**62
-
-
-def claim_reader_slot(world: RegionWorld, shard: Shard, reader_id: int, now: int) -> bool:
-    """Hold a slot on ``shard`` for a reader that never idles; False when none is free.
-
-    A trigger's poll is throttled like any further reader's: it gets no slot while the
-    shard's readers are at ``max_readers_per_shard``.
-    """
-    try:
-        _check_throttle(world, shard, reader_id, now)
-    except LimitExceededException:
-        return False
-    if world.settings.max_readers_per_shard is not None:
-        shard.readers[reader_id] = PINNED_READER_MS
-    return True
-
-
-def _check_throttle(world: RegionWorld, shard: Shard, reader_id: int, now: int) -> None:
-    limit = world.settings.max_readers_per_shard
-    if limit is None:
-        return
-    readers = shard.readers
-    if reader_id in readers:
-        return
-    if len(readers) >= limit:
-        idle = world.settings.reader_idle_ms
-        for other, last in list(readers.items()):
-            if last + idle <= now:
-                del readers[other]
-    if len(readers) >= limit:
-        raise LimitExceededException(
-            "Too many operations for a given subscriber. "
-            f"Shard {shard.shard_id} already has {len(readers)} active readers "
-            f"(max_readers_per_shard={limit}); a reader counts until it has been idle for "
-            "reader_idle on the mock's clock. Pass max_readers_per_shard=None to "
-            "mock_streams() to turn the throttle off."
-        )
-
-
-def get_records(world: RegionWorld, iterator: str, limit: int) -> Page:
-    """Read from the iterator's position; return the records and the next iterator."""
+def get_records(world: RegionWorld, iterator: str, limit: int, reader: Reader) -> Page:
+    """Read from the iterator's position as ``reader``; return the records and the next
+    iterator."""
     now = world.touch()
     try:
         where = decode_iterator(iterator)
@@ -162,18 +122,14 @@ def get_records(world: RegionWorld, iterator: str, limit: int) -> Page:
         raise ExpiredIteratorException("The provided iterator exceeds the maximum age allowed.")
     if where.position <= shard.trimmed_through:
         raise TrimmedDataAccessException("The data you are trying to access has been trimmed.")
-    if world.before_read is not None:
-        # Enabled triggers take their slots on this shard first: they poll all the time.
-        world.before_read(stream, shard, now)
-    _check_throttle(world, shard, where.reader_id, now)
+    readers.admit(world.settings, stream, shard, reader, now)
 
     records = shard.read(where.position, limit, MAX_READ_BYTES)
     position = records[-1].sequence_number + 1 if records else where.position
     if not shard.is_open and not shard.has_records_from(position):
         # A reader that reaches the end of a closed shard is released at once.
-        shard.readers.pop(where.reader_id, None)
+        readers.release(stream, shard, reader)
         return Page(records, None, stream.view_type)
-    if world.settings.max_readers_per_shard is not None:
-        shard.readers[where.reader_id] = now
-    next_where = IteratorPosition(stream.arn, shard.shard_id, position, now, where.reader_id)
+    readers.note_read(world.settings, shard, reader, now)
+    next_where = IteratorPosition(stream.arn, shard.shard_id, position, now)
     return Page(records, encode_iterator(next_where), stream.view_type)

@@ -1,4 +1,7 @@
-"""The world's tunables, already validated, in the backend's units (milliseconds)."""
+"""The world's tunables, already validated, in the backend's units (milliseconds).
+
+Their defaults live with the options they come from (``dynastream_mock.options``).
+"""
 
 from __future__ import annotations
 
@@ -7,11 +10,11 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    partitions: int = 1
-    max_readers_per_shard: int | None = 2
-    reader_idle_ms: int = 1_000
-    shard_rollover_ms: int | None = 4 * 3_600_000
-    retention_ms: int = 24 * 3_600_000
-    iterator_ttl_ms: int = 15 * 60_000
-    transitions_ms: int = 0
-    account_id: str = "123456789012"
+    partitions: int
+    max_readers_per_shard: int | None
+    reader_idle_ms: int
+    shard_rollover_ms: int | None
+    retention_ms: int
+    iterator_ttl_ms: int
+    transitions_ms: int
+    account_id: str

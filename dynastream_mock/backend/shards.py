@@ -51,8 +51,8 @@ class Shard:
     closed_ms: int | None = None
     #: Highest sequence number trimmed away (0: nothing trimmed yet).
     trimmed_through: int = 0
-    #: Reader id -> virtual time of its last GetRecords, for the throttle.
-    readers: dict[int, int] = field(default_factory=dict)
+    #: Reader key -> virtual time of its last GetRecords, for the throttle (readers.py).
+    readers: dict[str, int] = field(default_factory=dict)
     _records: list[StreamRecord] = field(default_factory=list)
     _sequences: list[int] = field(default_factory=list)
     _first: int = 0

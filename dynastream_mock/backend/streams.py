@@ -43,6 +43,8 @@ class Stream:
     disable_requested_ms: int | None = None
     disabled_at_ms: int | None = None
     shards: dict[str, Shard] = field(default_factory=dict)
+    #: Standing readers (triggers), oldest first: reader key -> ids of shards it released.
+    standing_readers: dict[str, set[str]] = field(default_factory=dict)
     _open: list[Shard] = field(default_factory=list)
     _open_starts: list[int] = field(default_factory=list)
     _shard_counter: int = 0

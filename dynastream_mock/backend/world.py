@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import itertools
 import threading
 import uuid
-from collections.abc import Callable
-from typing import Any
 
 from ..clock import Clock
 from ..errors import ResourceInUseException, ResourceNotFoundException
 from . import lifecycle
 from .settings import Settings
-from .shards import SEQUENCE_BASE, Item, Shard
+from .shards import SEQUENCE_BASE, Item
 from .streams import Stream, stream_label
 from .tables import IndexDefinition, KeySchema, KeyTuple, Table
 
@@ -48,12 +45,8 @@ class RegionWorld:
         self.streams: dict[str, Stream] = {}
         self.arn_prefix = f"arn:{partition_of(region)}:dynamodb:{region}:{account_id}:"
         self._last_sequence = SEQUENCE_BASE
-        self._reader_ids = itertools.count(1)
         self._last_label_ms: dict[str, int] = {}
         self._next_due_ms = _NEVER
-        #: Called by GetRecords before the throttle counts its reader, with the stream, the
-        #: shard and now: the triggers layer takes the slots its enabled triggers hold.
-        self.before_read: Callable[[Stream, Shard, int], None] | None = None
 
     # -- time -----------------------------------------------------------------------------
 
@@ -68,9 +61,6 @@ class RegionWorld:
     def peek_sequence(self) -> int:
         """The sequence number the next record will get, without taking it."""
         return self._last_sequence + 1
-
-    def new_reader_id(self) -> int:
-        return next(self._reader_ids)
 
     def schedule(self, at_ms: int) -> None:
         """Make sure the world wakes up at ``at_ms`` to run what is due then."""
@@ -237,10 +227,6 @@ class World:
         self.clock = clock
         self._regions: dict[tuple[str, str], RegionWorld] = {}
         self._lock = threading.Lock()
-        #: The Lambda triggers (``dynastream_mock.triggers.Trigger``), oldest first. Kept
-        #: here so that a reset, which replaces the world, removes them; typed loosely so the
-        #: backend does not import the layer above it.
-        self.triggers: list[Any] = []
 
     def region(self, account_id: str, region: str) -> RegionWorld:
         found = self._regions.get((account_id, region))

@@ -19,6 +19,7 @@ from typing import Any
 
 from ..wire.protocol import WireAnswer
 from . import backoff, optional
+from .callers import reader_of_session
 from .responder import Responder
 
 logger = logging.getLogger("dynastream_mock")
@@ -105,7 +106,7 @@ def _to_aio_response(url: str, answer: WireAnswer) -> Any:
 
 def _make_send(original: Any, responder: Responder) -> Any:
     async def send(self: Any, request: Any) -> Any:
-        answer = responder(request.url, request.headers, request.body)
+        answer = responder(request.url, request.headers, request.body, reader_of_session(self))
         if answer is None:
             backoff.note_answered(None)  # a back-off after this one is real time
             return await original(self, request)

@@ -14,6 +14,7 @@ from botocore.httpsession import URLLib3Session
 
 from ..wire.protocol import WireAnswer
 from . import backoff
+from .callers import reader_of_session
 from .responder import Responder
 
 _original_send: Any = None
@@ -44,7 +45,7 @@ def install(responder: Responder) -> None:
     _original_send = original
 
     def send(self: URLLib3Session, request: Any) -> Any:
-        answer = responder(request.url, request.headers, request.body)
+        answer = responder(request.url, request.headers, request.body, reader_of_session(self))
         if answer is None:
             backoff.note_answered(None)  # a back-off after this one is real time
             return original(self, request)

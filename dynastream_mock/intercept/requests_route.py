@@ -16,6 +16,7 @@ from typing import Any
 import responses
 from requests.adapters import HTTPAdapter
 
+from .callers import reader_of_signature
 from .hosts import resolve_host
 from .responder import Responder, host_of
 
@@ -29,7 +30,8 @@ def install(responder: Responder) -> None:
     global _mock, _original_find_match
 
     def answer(request: Any) -> tuple[int, dict[str, str], bytes]:
-        found = responder(request.url, request.headers, request.body or b"")
+        headers = request.headers
+        found = responder(request.url, headers, request.body or b"", reader_of_signature(headers))
         assert found is not None  # only called for our hosts
         return found.status, found.headers, found.body
 

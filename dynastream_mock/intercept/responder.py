@@ -1,13 +1,15 @@
-"""What interception hands a request to: host in, wire answer (or None: not ours) out."""
+"""What interception hands a request to: URL, headers, body and the sender's reader in, wire
+answer (or None: not ours) out."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from ..service import Reader
 from ..wire.protocol import WireAnswer
 
-#: ``responder(url, headers, body)``: the answer, or None when the URL is not ours.
-Responder = Callable[[str, Mapping[str, str], "bytes | str | None"], "WireAnswer | None"]
+#: ``responder(url, headers, body, reader)``: the answer, or None when the URL is not ours.
+Responder = Callable[[str, Mapping[str, str], "bytes | str | None", Reader], "WireAnswer | None"]
 
 
 def host_of(url: str) -> str:

@@ -19,7 +19,7 @@ from .delivery import run_triggers
 from .errors import lambda_error
 from .events import LambdaContext, stable_uuid
 from .parameters import TriggerConfig, check_callable, validate_parameters
-from .trigger import Invocation, OnFailure, Trigger, install_read_hook
+from .trigger import Invocation, OnFailure, Trigger
 
 __all__ = [
     "Invocation",
@@ -44,6 +44,7 @@ def function_name_of(handler: Callable[..., Any]) -> str:
 
 def add_trigger(
     world: World,
+    registry: list[Trigger],
     table_or_stream_arn: str,
     handler: Callable[..., Any],
     *,
@@ -52,7 +53,8 @@ def add_trigger(
     on_failure: OnFailure | None = None,
     region: str | None = None,
 ) -> Trigger:
-    """Map ``handler`` to a stream, validating the parameters as Lambda would."""
+    """Map ``handler`` to a stream of ``world``, validating the parameters as Lambda would;
+    the new trigger joins ``registry`` (the triggers of that world, oldest first)."""
     check_callable("the handler", handler)
     check_callable("on_failure=", on_failure, optional=True)
     by_arn = isinstance(table_or_stream_arn, str) and table_or_stream_arn.startswith("arn:")
@@ -62,7 +64,7 @@ def add_trigger(
     config = validate_parameters(stream.arn, parameters, filter_criteria)
     function_name = function_name_of(handler)
     with region_world.lock:
-        for other in world.triggers:
+        for other in registry:
             if other.stream_arn == stream.arn and other.handler == handler:
                 raise lambda_error(
                     "ResourceConflictException",
@@ -73,7 +75,7 @@ def add_trigger(
         now = region_world.touch()
         partition = partition_of(region_world.region)
         trigger = Trigger(
-            uuid=stable_uuid(f"{stream.arn}/{function_name}/{now}/{len(world.triggers)}"),
+            uuid=stable_uuid(f"{stream.arn}/{function_name}/{now}/{len(registry)}"),
             handler=handler,
             function_name=function_name,
             function_arn=(
@@ -82,10 +84,9 @@ def add_trigger(
             ),
             stream=stream,
             region_world=region_world,
-            registry=world.triggers,
+            registry=registry,
             config=config,
             on_failure=on_failure,
         )
-        world.triggers.append(trigger)
-        install_read_hook(region_world, world.triggers)
+        registry.append(trigger)
         return trigger

@@ -17,7 +17,6 @@ from typing import Any
 
 from ..backend.shards import Shard, StreamRecord
 from ..backend.streams import Stream
-from ..backend.world import World
 from .events import (
     DEFAULT_TIMEOUT_MS,
     LambdaContext,
@@ -49,11 +48,11 @@ _RUN_LOCK = threading.RLock()
 _READ_CHUNK = 1000
 
 
-def run_triggers(world: World) -> list[Invocation]:
+def run_triggers(registry: list[Trigger]) -> list[Invocation]:
     """Make every invocation that is due, until no trigger can make progress."""
     made: list[Invocation] = []
     with _RUN_LOCK:
-        for trigger in list(world.triggers):
+        for trigger in list(registry):
             for cursor in trigger.cursors.values():
                 for lane in cursor.lanes:
                     lane.blocked = False
@@ -61,7 +60,7 @@ def run_triggers(world: World) -> list[Invocation]:
         progress = True
         while progress:
             progress = False
-            for trigger in list(world.triggers):
+            for trigger in list(registry):
                 if trigger.enabled and _advance(trigger, made):
                     progress = True
     return made
@@ -95,12 +94,12 @@ def _advance(trigger: Trigger, made: list[Invocation]) -> bool:
         with region.lock:
             cursor = trigger.cursor(shard)
             if cursor.finished:
-                trigger.release(shard)
+                trigger.release(stream, shard)
                 continue
             parent = stream.shards.get(shard.parent_id) if shard.parent_id else None
             if parent is not None and not trigger.cursor(parent).finished:
                 continue  # parents before children
-            if not trigger.claim(shard, region.touch()):
+            if not trigger.claim(stream, shard, region.touch()):
                 continue  # throttled: two other readers hold the shard
         for lane in cursor.lanes:
             while _step(trigger, stream, shard, lane, made):
@@ -108,7 +107,7 @@ def _advance(trigger: Trigger, made: list[Invocation]) -> bool:
         with region.lock:
             if cursor.finished:
                 # Finishing a closed shard frees the trigger's slot on it.
-                trigger.release(shard)
+                trigger.release(stream, shard)
     return progress
 
 

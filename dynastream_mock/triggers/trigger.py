@@ -6,7 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..backend.reading import claim_reader_slot
+from ..backend import readers
+from ..backend.readers import Reader
 from ..backend.shards import Shard
 from ..backend.streams import Stream
 from ..backend.world import RegionWorld
@@ -79,7 +80,8 @@ class Trigger:
         self.discarded: list[dict[str, Any]] = []
         self.cursors: dict[str, ShardCursor] = {}
         self.region_world = region_world
-        self.reader_id = region_world.new_reader_id()
+        #: The trigger as a reader of its stream: a standing one while enabled.
+        self.reader = Reader(f"trigger:{uuid}", "trigger")
         self._registry = registry
         self._state = "Enabled" if config.enabled else "Disabled"
         self._invoke_count = 0
@@ -159,25 +161,25 @@ class Trigger:
         for shard_id in [s for s in self.cursors if s not in stream.shards]:
             del self.cursors[shard_id]
 
-    def claim(self, shard: Shard, now: int) -> bool:
+    def claim(self, stream: Stream, shard: Shard, now: int) -> bool:
         """Hold a reader slot on an unfinished shard; False when the throttle refuses it."""
         if self.cursor(shard).finished:
-            shard.readers.pop(self.reader_id, None)
+            readers.release(stream, shard, self.reader)
             return True
-        return claim_reader_slot(self.region_world, shard, self.reader_id, now)
+        return readers.seat(self.region_world.settings, stream, shard, self.reader, now)
 
     def claim_all(self, stream: Stream, now: int) -> None:
+        readers.register_standing(stream, self.reader)
         for shard in stream.lineage_order():
-            self.claim(shard, now)
+            self.claim(stream, shard, now)
 
-    def release(self, shard: Shard) -> None:
-        shard.readers.pop(self.reader_id, None)
+    def release(self, stream: Stream, shard: Shard) -> None:
+        readers.release(stream, shard, self.reader)
 
     def release_all(self) -> None:
         stream = self.stream()
         if stream is not None:
-            for shard in stream.lineage_order():
-                self.release(shard)
+            readers.unregister_standing(stream, self.reader)
 
     # -- bookkeeping ----------------------------------------------------------------------
 
@@ -190,18 +192,3 @@ class Trigger:
             f"<Trigger {self.function_name} on {self.stream_arn} {self._state}, "
             f"{len(self.invocations)} invocations>"
         )
-
-
-def install_read_hook(region_world: RegionWorld, registry: list[Trigger]) -> None:
-    """Let GetRecords see the slots the region's enabled triggers hold on a shard."""
-
-    def before_read(stream: Stream, shard: Shard, now: int) -> None:
-        for trigger in list(registry):
-            if (
-                trigger.enabled
-                and trigger.region_world is region_world
-                and trigger.stream_arn == stream.arn
-            ):
-                trigger.claim(shard, now)
-
-    region_world.before_read = before_read

@@ -311,3 +311,44 @@ def test_async_retry_back_off_runs_on_the_mock_clock() -> None:
 
     assert (hits, retries) == (3, 3)
     assert elapsed < 1.0
+
+
+def test_async_with_mock_streams_activates_and_stops() -> None:
+    async def scenario() -> list[str]:
+        async with mock_streams() as mock:
+            assert mock.active
+            async with client("dynamodb") as ddb:
+                await create_stream_table(ddb)
+                names: list[str] = (await ddb.list_tables())["TableNames"]
+        assert not mock.active
+        return names
+
+    assert run(scenario()) == ["Users"]
+
+
+def test_each_async_client_is_one_reader() -> None:
+    async def scenario() -> str:
+        with mock_streams(max_readers_per_shard=1) as mock:
+            mock.clock.freeze()
+            async with (
+                client("dynamodb") as ddb,
+                client("dynamodbstreams") as first,
+                client("dynamodbstreams", config=NO_RETRIES) as second,
+            ):
+                arn = (await create_stream_table(ddb))["LatestStreamArn"]
+                shards = (await first.describe_stream(StreamArn=arn))["StreamDescription"]
+                shard_id = shards["Shards"][0]["ShardId"]
+                for reader in (first, first, second):
+                    iterator = (
+                        await reader.get_shard_iterator(
+                            StreamArn=arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON"
+                        )
+                    )["ShardIterator"]
+                    try:
+                        await reader.get_records(ShardIterator=iterator)
+                    except ClientError as error:
+                        assert reader is second
+                        return str(error.response["Error"]["Code"])
+        return "not throttled"
+
+    assert run(scenario()) == "LimitExceededException"

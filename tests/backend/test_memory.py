@@ -5,12 +5,14 @@ from __future__ import annotations
 import gc
 import tracemalloc
 from collections.abc import Callable
+from dataclasses import replace
 
 from dynastream_mock.backend import reading
-from dynastream_mock.backend.settings import Settings
+from dynastream_mock.backend.readers import Reader
 from dynastream_mock.backend.tables import KeySchema
 from dynastream_mock.backend.world import RegionWorld
 from dynastream_mock.clock import Clock
+from dynastream_mock.options import build_settings
 
 HOUR_MS = 3_600_000
 
@@ -18,7 +20,8 @@ HOUR_MS = 3_600_000
 def make_world(**settings: object) -> tuple[RegionWorld, Clock]:
     clock = Clock()
     clock.freeze()
-    world = RegionWorld("123456789012", "eu-west-1", Settings(**settings), clock)  # type: ignore[arg-type]
+    chosen = replace(build_settings({}), **settings)  # type: ignore[arg-type]
+    world = RegionWorld("123456789012", "eu-west-1", chosen, clock)
     table = world.create_table(
         "Users", KeySchema("id", "S"), {"id": "S"}, "PAY_PER_REQUEST", 0, 0, (), "NEW_IMAGE"
     )
@@ -59,9 +62,9 @@ def test_readers_that_went_idle_are_forgotten() -> None:
     stream = next(iter(world.streams.values()))
     shard_id, shard = next(iter(stream.shards.items()))
 
-    for _ in range(1000):
+    for number in range(1000):
         iterator = reading.get_shard_iterator(world, stream.arn, shard_id, "LATEST", None)
-        reading.get_records(world, iterator, 1)
+        reading.get_records(world, iterator, 1, Reader(f"client-{number}", "client"))
         clock.advance_ms(1000)
 
     assert len(shard.readers) <= 2

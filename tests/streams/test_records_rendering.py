@@ -50,7 +50,7 @@ def test_body_is_the_encoding_of_the_rendered_records(
     ddb.put_item(TableName="Users", Item={"id": {"S": "u1"}, "n": {"N": "1.50"}})
     ddb.delete_item(TableName="Users", Key={"id": {"S": "u1"}})
     arn, shard_id = _shard(ddb, streams)
-    world = mock.region_world("123456789012", REGION)
+    world = mock._service.region(None, REGION)  # type: ignore[union-attr]
     stream = world.stream(arn)
     records = stream.shards[shard_id].retained()
 

@@ -1,0 +1,86 @@
+"""The request pipeline: the one way every request takes, whichever door it came in by.
+
+Interception (in-process) and the HTTP server are thin callers of :class:`Service`, which
+owns a world, its clock, the faults and the triggers, and answers a request with a wire
+answer: wire parse -> faults -> dispatch -> wire render.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from .api.dispatch import dispatch
+from .backend.readers import ANONYMOUS, Reader
+from .backend.settings import Settings
+from .backend.world import RegionWorld, World
+from .clock import Clock
+from .errors import AwsError, InternalServerError
+from .faults import Faults
+from .triggers import Trigger
+from .wire.protocol import WireAnswer, serve
+
+__all__ = ["Reader", "Service"]
+
+logger = logging.getLogger("dynastream_mock")
+
+
+def _internal_error(error: BaseException) -> AwsError:
+    # A bug in the mock must still reach the client as a well-formed AWS answer.
+    logger.exception("dynastream_mock failed to answer a request", exc_info=error)
+    return InternalServerError(
+        f"dynastream_mock failed on this request ({type(error).__name__}: {error}); "
+        "please report it"
+    )
+
+
+class Service:
+    """A world with its clock, faults and triggers, answering requests."""
+
+    def __init__(self, settings: Settings, clock: Clock, faults: Faults) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.faults = faults
+        self.world = World(settings, clock)
+        #: The Lambda triggers, oldest first.
+        self.triggers: list[Trigger] = []
+
+    def reset(self) -> None:
+        """Empty everything a run accumulated (tables, streams, triggers, faults)."""
+        self.faults._clear()
+        self.triggers = []
+        self.world = World(self.settings, self.clock)
+
+    def region(self, account_id: str | None, region: str) -> RegionWorld:
+        """The world of one account (None: the default account) in one region."""
+        return self.world.region(account_id or self.settings.account_id, region)
+
+    def answer(
+        self,
+        service: str,
+        region: str,
+        account_id: str | None,
+        headers: Mapping[str, str],
+        body: bytes | str | None,
+        reader: Reader = ANONYMOUS,
+    ) -> WireAnswer:
+        """Answer one JSON 1.0 request to ``service`` in ``region``, sent by ``reader``.
+
+        ``account_id`` is the account the request names (an account-based host, or a
+        12-digit access key over HTTP); None serves it in the default account.
+        """
+        world = self.region(account_id, region)
+        faults = self.faults
+
+        def run(operation: str, params: dict[str, Any]) -> dict[str, Any]:
+            injected = faults.take(operation, params)
+            if injected is not None:
+                raise injected
+            return dispatch(world, service, operation, params, reader)
+
+        return serve(service, headers.get("X-Amz-Target"), body, run, _internal_error)
+
+    def touch(self) -> None:
+        """Run what became due everywhere (the clock moved)."""
+        self.world.touch_all()
