@@ -9,7 +9,7 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from conftest import REGION, create_stream_table
+from helpers import REGION, create_stream_table
 
 from dynastream_mock import MockStreams
 
@@ -17,9 +17,9 @@ ONCE = Config(retries={"total_max_attempts": 1})
 RAW = Config(retries={"total_max_attempts": 1}, parameter_validation=False)
 
 
-def failing_requests(mock: MockStreams) -> list[tuple[str, Callable[[Any], Any]]]:
+def failing_requests(dynastream: MockStreams) -> list[tuple[str, Callable[[Any], Any]]]:
     def injected(ddb: Any) -> Any:
-        mock.faults.add("PutItem", "InternalServerError")
+        dynastream.faults.add("PutItem", "InternalServerError")
         return ddb.put_item(TableName="Users", Item={"id": {"S": "u1"}, "v": {"N": "99"}})
 
     return [
@@ -66,18 +66,18 @@ def failing_requests(mock: MockStreams) -> list[tuple[str, Callable[[Any], Any]]
 
 
 @pytest.mark.parametrize("case", range(6))
-def test_failed_requests_change_nothing(mock: MockStreams, case: int) -> None:
+def test_failed_requests_change_nothing(dynastream: MockStreams, case: int) -> None:
     setup = boto3.client("dynamodb", region_name=REGION)
     create_stream_table(setup)
     setup.put_item(TableName="Users", Item={"id": {"S": "u1"}, "v": {"N": "1"}})
-    name, request = failing_requests(mock)[case]
+    name, request = failing_requests(dynastream)[case]
     ddb = boto3.client("dynamodb", region_name=REGION, config=RAW if "shape" in name else ONCE)
 
     with pytest.raises(ClientError):
         request(ddb)
     setup.put_item(TableName="Users", Item={"id": {"S": "u3"}})
 
-    records = mock.stream_records("Users")
+    records = dynastream.stream_records("Users")
     assert [r["dynamodb"]["Keys"]["id"]["S"] for r in records] == ["u1", "u3"], name
     first, second = (int(r["dynamodb"]["SequenceNumber"]) for r in records)
     assert second == first + 1, f"{name} took a sequence number"
@@ -86,7 +86,7 @@ def test_failed_requests_change_nothing(mock: MockStreams, case: int) -> None:
     assert "Item" not in setup.get_item(TableName="Users", Key={"id": {"S": "u2"}})
 
 
-def test_getting_iterators_takes_no_sequence_number(mock: MockStreams, ddb: Any) -> None:
+def test_getting_iterators_takes_no_sequence_number(dynastream: MockStreams, ddb: Any) -> None:
     streams = boto3.client("dynamodbstreams", region_name=REGION)
     arn = create_stream_table(ddb)["LatestStreamArn"]
     ddb.put_item(TableName="Users", Item={"id": {"S": "a"}})
@@ -95,5 +95,7 @@ def test_getting_iterators_takes_no_sequence_number(mock: MockStreams, ddb: Any)
         streams.get_shard_iterator(StreamArn=arn, ShardId=shard_id, ShardIteratorType="LATEST")
     ddb.put_item(TableName="Users", Item={"id": {"S": "b"}})
 
-    first, second = (int(r["dynamodb"]["SequenceNumber"]) for r in mock.stream_records("Users"))
+    first, second = (
+        int(r["dynamodb"]["SequenceNumber"]) for r in dynastream.stream_records("Users")
+    )
     assert second == first + 1

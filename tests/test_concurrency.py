@@ -13,7 +13,7 @@ from typing import Any
 
 import boto3
 from botocore.config import Config
-from conftest import REGION, create_stream_table
+from helpers import REGION, create_stream_table
 
 from dynastream_mock import mock_streams
 

@@ -10,7 +10,7 @@ import boto3
 import pytest
 import requests
 from botocore.config import Config
-from conftest import create_stream_table
+from helpers import create_stream_table
 
 from dynastream_mock import mock_streams
 

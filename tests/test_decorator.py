@@ -12,7 +12,7 @@ from typing import Any
 import boto3
 import botocore.httpsession
 import pytest
-from conftest import REGION, create_stream_table, table_names
+from helpers import REGION, create_stream_table, table_names
 
 import dynastream_mock
 from dynastream_mock import MockStreams, mock_streams

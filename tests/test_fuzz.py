@@ -14,7 +14,7 @@ import requests
 from botocore.config import Config
 from botocore.exceptions import ClientError, ParamValidationError
 from botocore.loaders import Loader
-from conftest import create_stream_table
+from helpers import create_stream_table
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -11,7 +11,7 @@ import botocore.httpsession
 import pytest
 import requests.adapters
 from botocore.exceptions import ClientError
-from conftest import REGION, create_stream_table, table_names
+from helpers import REGION, create_stream_table, table_names
 
 import dynastream_mock
 from dynastream_mock import MockStreams, intercept, mock_streams

@@ -8,7 +8,7 @@ from typing import Any
 
 import boto3
 import pytest
-from conftest import create_stream_table
+from helpers import create_stream_table
 
 from dynastream_mock import MockStreams, mock_streams
 

@@ -51,7 +51,7 @@ def assert_no_mock_active():
 
 
 def run(pytester: pytest.Pytester, tests: str, *args: str) -> pytest.RunResult:
-    pytester.makepyfile(helpers=HELPERS, test_it=tests)
+    pytester.makepyfile(child_helpers=HELPERS, test_it=tests)
     # Without hypothesis' plugin, which would import hypothesis again in every child run.
     return pytester.runpytest(
         "--strict-markers", "-p", "no:cacheprovider", "-p", "no:hypothesispytest", *args
@@ -63,7 +63,7 @@ def test_fixture_is_an_active_mock(pytester: pytest.Pytester) -> None:
         pytester,
         """
         import dynastream_mock
-        from helpers import create_stream_table, table_names
+        from child_helpers import create_stream_table, table_names
 
         def test_it(dynastream):
             assert isinstance(dynastream, dynastream_mock.MockStreams)
@@ -82,7 +82,7 @@ def test_marker_options_configure_the_fixture(pytester: pytest.Pytester) -> None
         pytester,
         """
         import pytest
-        from helpers import create_stream_table, shard_count
+        from child_helpers import create_stream_table, shard_count
 
         @pytest.mark.dynastream(partitions=3, max_readers_per_shard=None)
         def test_three_shards(dynastream):
@@ -100,7 +100,7 @@ def test_each_test_gets_a_fresh_mock(pytester: pytest.Pytester) -> None:
     result = run(
         pytester,
         """
-        from helpers import create_stream_table, table_names
+        from child_helpers import create_stream_table, table_names
 
         seen = []
 
@@ -123,7 +123,7 @@ def test_a_failing_test_still_stops_the_mock(pytester: pytest.Pytester) -> None:
     result = run(
         pytester,
         """
-        from helpers import assert_no_mock_active, create_stream_table
+        from child_helpers import assert_no_mock_active, create_stream_table
 
         def test_fails(dynastream):
             create_stream_table()
@@ -152,7 +152,7 @@ def test_marker_alone_activates_the_mock(pytester: pytest.Pytester) -> None:
         """
         import pytest
         import dynastream_mock
-        from helpers import create_stream_table, shard_count
+        from child_helpers import create_stream_table, shard_count
 
         @pytest.fixture
         def users_stream():
@@ -210,7 +210,7 @@ def test_marker_with_bad_options_fails_the_test_with_the_option_error(
         pytester,
         f"""
         import pytest
-        from helpers import assert_no_mock_active
+        from child_helpers import assert_no_mock_active
 
         @pytest.mark.dynastream({marker})
         def test_bad(dynastream):
@@ -233,7 +233,7 @@ def test_fixture_works_with_unittest_style_decorator_free_tests(
         """
         import dynastream_mock
         from dynastream_mock import mock_streams
-        from helpers import create_stream_table, table_names
+        from child_helpers import create_stream_table, table_names
 
         def test_nested(dynastream):
             create_stream_table("Outer")

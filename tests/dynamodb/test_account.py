@@ -30,7 +30,7 @@ def test_describe_limits_answers_the_default_quotas(ddb: Any) -> None:
     ],
 )
 def test_describe_endpoints_answers_the_regional_endpoint(
-    mock: MockStreams, region: str, address: str
+    dynastream: MockStreams, region: str, address: str
 ) -> None:
     ddb = boto3.client("dynamodb", region_name=region)
     assert ddb.describe_endpoints()["Endpoints"] == [
@@ -38,7 +38,7 @@ def test_describe_endpoints_answers_the_regional_endpoint(
     ]
 
 
-def test_endpoint_discovery_keeps_talking_to_the_mock(mock: MockStreams) -> None:
+def test_endpoint_discovery_keeps_talking_to_the_mock(dynastream: MockStreams) -> None:
     ddb = boto3.client(
         "dynamodb", region_name="eu-west-1", config=Config(endpoint_discovery_enabled=True)
     )

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from conftest import create_stream_table, read_shard
+from helpers import create_stream_table, read_shard
 
 
 def failure(raised: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:

@@ -9,7 +9,7 @@ import boto3
 import pytest
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
-from conftest import REGION, read_shard
+from helpers import REGION, read_shard
 
 from dynastream_mock import MockStreams, mock_streams
 
@@ -267,7 +267,7 @@ def test_filter_on_a_gsi_query(table: Any) -> None:
     assert (filtered["Count"], filtered["ScannedCount"]) == (1, 2)
 
 
-def test_resource_layer_queries_an_index(mock: MockStreams) -> None:
+def test_resource_layer_queries_an_index(dynastream: MockStreams) -> None:
     create_indexed_table(boto3.client("dynamodb", region_name=REGION))
     orders = boto3.resource("dynamodb", region_name=REGION).Table(TABLE)
     orders.put_item(Item={"pk": "p", "sk": 1, "g": "x", "r": 3})

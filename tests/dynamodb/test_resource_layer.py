@@ -8,7 +8,7 @@ from typing import Any
 import boto3
 import pytest
 from boto3.dynamodb.conditions import Attr, Key
-from conftest import REGION, create_stream_table, read_shard
+from helpers import REGION, create_stream_table, read_shard
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from conftest import REGION, create_stream_table
+from helpers import REGION, create_stream_table
 
 from dynastream_mock import MockStreams
 
@@ -163,7 +163,7 @@ def test_delete_table_answers_deleting_and_removes_it(ddb: Any) -> None:
         ddb.describe_table(TableName="Users")
 
 
-def test_tables_are_per_region_and_per_account(mock: MockStreams) -> None:
+def test_tables_are_per_region_and_per_account(dynastream: MockStreams) -> None:
     west = boto3.client("dynamodb", region_name=REGION)
     east = boto3.client("dynamodb", region_name="us-east-1")
     west.create_table(TableName="Users", BillingMode="PAY_PER_REQUEST", **KEY)

@@ -8,7 +8,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from conftest import REGION, create_stream_table, read_shard
+from helpers import REGION, create_stream_table, read_shard
 
 from dynastream_mock import MockStreams
 
@@ -266,7 +266,7 @@ def test_unused_expression_values_fail_the_request(users: Any) -> None:
 
 
 def test_the_same_request_with_the_same_token_changes_nothing_more(
-    mock: MockStreams, users: Any, streams: Any
+    dynastream: MockStreams, users: Any, streams: Any
 ) -> None:
     request = {"TransactItems": [counter_update("old")], "ClientRequestToken": "token-1"}
     users.transact_write_items(**request)
@@ -287,20 +287,20 @@ def test_another_request_with_the_same_token_is_a_mismatch(users: Any) -> None:
     assert error_of(raised)[0] == "IdempotentParameterMismatchException"
 
 
-def test_a_token_is_forgotten_after_ten_minutes(mock: MockStreams, users: Any) -> None:
-    mock.clock.freeze()
+def test_a_token_is_forgotten_after_ten_minutes(dynastream: MockStreams, users: Any) -> None:
+    dynastream.clock.freeze()
     request = {"TransactItems": [counter_update("old")], "ClientRequestToken": "token-2"}
     users.transact_write_items(**request)
-    mock.clock.advance(minutes=9, seconds=59)
+    dynastream.clock.advance(minutes=9, seconds=59)
     users.transact_write_items(**request)
-    mock.clock.advance(seconds=2)
+    dynastream.clock.advance(seconds=2)
 
     users.transact_write_items(**request)
 
     assert users.get_item(TableName="Users", Key=key("old"))["Item"]["n"] == {"N": "3"}
 
 
-def test_resource_client_writes_python_values(mock: MockStreams) -> None:
+def test_resource_client_writes_python_values(dynastream: MockStreams) -> None:
     create_stream_table(boto3.client("dynamodb", region_name=REGION))
     table = boto3.resource("dynamodb", region_name=REGION).Table("Users")
 

@@ -8,7 +8,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from conftest import REGION, create_stream_table, read_shard
+from helpers import REGION, create_stream_table, read_shard
 
 from dynastream_mock import MockStreams, mock_streams
 
@@ -17,9 +17,9 @@ FIVE_YEARS = 5 * 365 * 86_400
 
 
 @pytest.fixture
-def frozen(mock: MockStreams) -> MockStreams:
-    mock.clock.freeze()
-    return mock
+def frozen(dynastream: MockStreams) -> MockStreams:
+    dynastream.clock.freeze()
+    return dynastream
 
 
 def enable(ddb: Any, attribute: str = "expires") -> None:
@@ -29,8 +29,8 @@ def enable(ddb: Any, attribute: str = "expires") -> None:
     )
 
 
-def now_s(mock: MockStreams) -> int:
-    return mock.clock.now_ms() // 1000
+def now_s(dynastream: MockStreams) -> int:
+    return dynastream.clock.now_ms() // 1000
 
 
 def put(ddb: Any, key: str, expires: Any = None) -> None:

@@ -9,7 +9,7 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from conftest import REGION, create_stream_table, read_shard
+from helpers import REGION, create_stream_table, read_shard
 
 from dynastream_mock import MockStreams
 
@@ -23,7 +23,7 @@ def first_shard(ddb: Any, streams: Any) -> tuple[str, str]:
 
 
 def test_injected_error_reaches_the_client_with_aws_code_status_and_message(
-    mock: MockStreams, ddb: Any
+    dynastream: MockStreams, ddb: Any
 ) -> None:
     create_stream_table(ddb)
     streams = boto3.client("dynamodbstreams", region_name=REGION, config=ONCE)
@@ -31,7 +31,7 @@ def test_injected_error_reaches_the_client_with_aws_code_status_and_message(
     iterator = streams.get_shard_iterator(
         StreamArn=arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON"
     )["ShardIterator"]
-    fault = mock.faults.add("GetRecords", "ProvisionedThroughputExceededException")
+    fault = dynastream.faults.add("GetRecords", "ProvisionedThroughputExceededException")
 
     with pytest.raises(ClientError) as raised:
         streams.get_records(ShardIterator=iterator)
@@ -43,7 +43,9 @@ def test_injected_error_reaches_the_client_with_aws_code_status_and_message(
     assert streams.get_records(ShardIterator=iterator)["Records"] == []
 
 
-def test_botocore_retries_consume_faults_without_real_sleeping(mock: MockStreams, ddb: Any) -> None:
+def test_botocore_retries_consume_faults_without_real_sleeping(
+    dynastream: MockStreams, ddb: Any
+) -> None:
     create_stream_table(ddb)
     ddb.put_item(TableName="Users", Item={"id": {"S": "u1"}})
     streams = boto3.client(
@@ -52,7 +54,7 @@ def test_botocore_retries_consume_faults_without_real_sleeping(mock: MockStreams
         config=Config(retries={"mode": "standard", "max_attempts": 5}),
     )
     arn, shard_id = first_shard(ddb, streams)
-    fault = mock.faults.add("GetRecords", "InternalServerError", times=3)
+    fault = dynastream.faults.add("GetRecords", "InternalServerError", times=3)
     started = time.monotonic()
 
     records = read_shard(streams, arn, shard_id)
@@ -62,9 +64,9 @@ def test_botocore_retries_consume_faults_without_real_sleeping(mock: MockStreams
     assert time.monotonic() - started < 1.0
 
 
-def test_internal_server_error_is_an_http_500(mock: MockStreams) -> None:
+def test_internal_server_error_is_an_http_500(dynastream: MockStreams) -> None:
     ddb = boto3.client("dynamodb", region_name=REGION, config=ONCE)
-    mock.faults.add("ListTables", "InternalServerError", message="try again")
+    dynastream.faults.add("ListTables", "InternalServerError", message="try again")
 
     with pytest.raises(ClientError) as raised:
         ddb.list_tables()
@@ -73,11 +75,13 @@ def test_internal_server_error_is_an_http_500(mock: MockStreams) -> None:
     assert raised.value.response["Error"]["Message"] == "try again"
 
 
-def test_a_fault_for_one_table_leaves_the_others_alone(mock: MockStreams) -> None:
+def test_a_fault_for_one_table_leaves_the_others_alone(dynastream: MockStreams) -> None:
     ddb = boto3.client("dynamodb", region_name=REGION, config=ONCE)
     create_stream_table(ddb, "Users")
     create_stream_table(ddb, "Orders")
-    fault = mock.faults.add("PutItem", "ProvisionedThroughputExceededException", table="Orders")
+    fault = dynastream.faults.add(
+        "PutItem", "ProvisionedThroughputExceededException", table="Orders"
+    )
 
     ddb.put_item(TableName="Users", Item={"id": {"S": "u1"}})
     with pytest.raises(ClientError):
@@ -88,7 +92,7 @@ def test_a_fault_for_one_table_leaves_the_others_alone(mock: MockStreams) -> Non
     assert "Item" not in ddb.get_item(TableName="Orders", Key={"id": {"S": "o1"}})
 
 
-def test_a_fault_for_one_shard_matches_iterators_of_that_shard(mock: MockStreams) -> None:
+def test_a_fault_for_one_shard_matches_iterators_of_that_shard(dynastream: MockStreams) -> None:
     ddb = boto3.client("dynamodb", region_name=REGION)
     streams = boto3.client("dynamodbstreams", region_name=REGION, config=ONCE)
     create_stream_table(ddb)
@@ -96,9 +100,9 @@ def test_a_fault_for_one_shard_matches_iterators_of_that_shard(mock: MockStreams
     iterator = streams.get_shard_iterator(
         StreamArn=arn, ShardId=shard_id, ShardIteratorType="LATEST"
     )["ShardIterator"]
-    mock.faults.add("GetRecords", "ExpiredIteratorException", shard_id="shardId-other")
+    dynastream.faults.add("GetRecords", "ExpiredIteratorException", shard_id="shardId-other")
     streams.get_records(ShardIterator=iterator)
-    mock.faults.add("GetRecords", "ExpiredIteratorException", shard_id=shard_id)
+    dynastream.faults.add("GetRecords", "ExpiredIteratorException", shard_id=shard_id)
 
     with pytest.raises(ClientError) as raised:
         streams.get_records(ShardIterator=iterator)
@@ -106,22 +110,22 @@ def test_a_fault_for_one_shard_matches_iterators_of_that_shard(mock: MockStreams
     assert raised.value.response["Error"]["Code"] == "ExpiredIteratorException"
 
 
-def test_clear_removes_every_fault_and_bad_faults_are_refused(mock: MockStreams) -> None:
+def test_clear_removes_every_fault_and_bad_faults_are_refused(dynastream: MockStreams) -> None:
     ddb = boto3.client("dynamodb", region_name=REGION, config=ONCE)
-    mock.faults.add("ListTables", "InternalServerError", times=5)
-    mock.faults.clear()
+    dynastream.faults.add("ListTables", "InternalServerError", times=5)
+    dynastream.faults.clear()
     assert ddb.list_tables()["TableNames"] == []
 
     with pytest.raises(ValueError, match="unknown operation 'GetRecord'"):
-        mock.faults.add("GetRecord", "InternalServerError")
+        dynastream.faults.add("GetRecord", "InternalServerError")
     with pytest.raises(ValueError, match="ListStreams cannot answer"):
-        mock.faults.add("ListStreams", "ConditionalCheckFailedException")
+        dynastream.faults.add("ListStreams", "ConditionalCheckFailedException")
     with pytest.raises(ValueError, match="times="):
-        mock.faults.add("ListTables", "InternalServerError", times=0)
+        dynastream.faults.add("ListTables", "InternalServerError", times=0)
 
 
-def test_adaptive_retry_mode_waits_on_the_mock_clock(mock: MockStreams) -> None:
-    mock.clock.freeze()
+def test_adaptive_retry_mode_waits_on_the_mock_clock(dynastream: MockStreams) -> None:
+    dynastream.clock.freeze()
     ddb = boto3.client(
         "dynamodb",
         region_name=REGION,
@@ -129,8 +133,8 @@ def test_adaptive_retry_mode_waits_on_the_mock_clock(mock: MockStreams) -> None:
     )
     # Throttling answers switch on the client-side rate limiter, whose token bucket then
     # makes the following calls wait for capacity.
-    fault = mock.faults.add("ListTables", "ThrottlingException", times=6)
-    before = mock.clock.now()
+    fault = dynastream.faults.add("ListTables", "ThrottlingException", times=6)
+    before = dynastream.clock.now()
     started = time.monotonic()
 
     for _ in range(20):
@@ -138,4 +142,4 @@ def test_adaptive_retry_mode_waits_on_the_mock_clock(mock: MockStreams) -> None:
 
     assert fault.hits == 6
     assert time.monotonic() - started < 2.0
-    assert mock.clock.now() > before
+    assert dynastream.clock.now() > before

@@ -9,7 +9,7 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from conftest import REGION, create_stream_table, read_shard
+from helpers import REGION, create_stream_table, read_shard
 
 from dynastream_mock import MockStreams
 
@@ -180,7 +180,7 @@ def test_sequence_number_must_match_the_iterator_type(
 
 @pytest.mark.parametrize("limit", [0, 1001])
 def test_get_records_limit_out_of_range_is_a_validation_error(
-    mock: MockStreams, ddb: Any, limit: int
+    dynastream: MockStreams, ddb: Any, limit: int
 ) -> None:
     create_stream_table(ddb)
     raw = boto3.client("dynamodbstreams", region_name=REGION, config=UNCHECKED)
@@ -217,18 +217,18 @@ def test_iterators_the_service_did_not_issue_are_invalid(
 
 
 def test_iterator_expires_fifteen_minutes_after_issue(
-    mock: MockStreams, ddb: Any, streams: Any
+    dynastream: MockStreams, ddb: Any, streams: Any
 ) -> None:
     create_stream_table(ddb)
     put_users(ddb, 1)
-    mock.clock.freeze()
+    dynastream.clock.freeze()
     arn, shard_id = stream_and_shard(ddb, streams)
     fresh = streams.get_shard_iterator(
         StreamArn=arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON"
     )["ShardIterator"]
-    mock.clock.advance(minutes=14, seconds=59)
+    dynastream.clock.advance(minutes=14, seconds=59)
     kept = streams.get_records(ShardIterator=fresh)["NextShardIterator"]
-    mock.clock.advance(seconds=1)
+    dynastream.clock.advance(seconds=1)
 
     with pytest.raises(ClientError) as raised:
         streams.get_records(ShardIterator=fresh)
@@ -242,17 +242,17 @@ def test_iterator_expires_fifteen_minutes_after_issue(
 
 
 def test_at_timestamp_starts_at_the_first_record_of_that_second(
-    mock: MockStreams, ddb: Any, streams: Any
+    dynastream: MockStreams, ddb: Any, streams: Any
 ) -> None:
     create_stream_table(ddb)
     arn, shard_id = stream_and_shard(ddb, streams)
-    mock.clock.freeze()
-    mock.clock.advance(milliseconds=1000 - mock.clock.now().microsecond // 1000)
+    dynastream.clock.freeze()
+    dynastream.clock.advance(milliseconds=1000 - dynastream.clock.now().microsecond // 1000)
     ddb.put_item(TableName="Users", Item={"id": {"S": "early"}})
-    mock.clock.advance(seconds=10, milliseconds=400)
-    middle = mock.clock.now()
+    dynastream.clock.advance(seconds=10, milliseconds=400)
+    middle = dynastream.clock.now()
     ddb.put_item(TableName="Users", Item={"id": {"S": "middle"}})
-    mock.clock.advance(seconds=5)
+    dynastream.clock.advance(seconds=5)
     ddb.put_item(TableName="Users", Item={"id": {"S": "late"}})
 
     def from_moment(moment: Any) -> list[str]:
@@ -265,10 +265,10 @@ def test_at_timestamp_starts_at_the_first_record_of_that_second(
     assert from_moment(middle.replace(microsecond=0)) == ["middle", "late"]
     assert from_moment(middle) == ["late"]
     assert from_moment(middle - timedelta(days=2)) == ["early", "middle", "late"]
-    assert from_moment(mock.clock.now()) == []
+    assert from_moment(dynastream.clock.now()) == []
 
     with pytest.raises(ClientError) as raised:
-        from_moment(mock.clock.now() + timedelta(seconds=5))
+        from_moment(dynastream.clock.now() + timedelta(seconds=5))
     assert error_of(raised)[0::2] == ("ValidationException", 400)
     with pytest.raises(ClientError) as raised:
         streams.get_shard_iterator(

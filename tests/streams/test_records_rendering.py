@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 import requests
-from conftest import REGION, create_stream_table, read_shard
+from helpers import REGION, create_stream_table, read_shard
 
 from dynastream_mock import MockStreams
 from dynastream_mock.api.dynamodbstreams import render_record
@@ -43,14 +43,14 @@ def _raw_get_records(iterator: str, limit: int | None = None) -> bytes:
 
 
 def test_body_is_the_encoding_of_the_rendered_records(
-    mock: MockStreams, ddb: Any, streams: Any
+    dynastream: MockStreams, ddb: Any, streams: Any
 ) -> None:
     create_stream_table(ddb)
     ddb.put_item(TableName="Users", Item={"id": {"S": "u1"}, "name": {"S": "Ädä ☃"}})
     ddb.put_item(TableName="Users", Item={"id": {"S": "u1"}, "n": {"N": "1.50"}})
     ddb.delete_item(TableName="Users", Key={"id": {"S": "u1"}})
     arn, shard_id = _shard(ddb, streams)
-    world = mock._service.region(None, REGION)  # type: ignore[union-attr]
+    world = dynastream._service.region(None, REGION)  # type: ignore[union-attr]
     stream = world.stream(arn)
     records = stream.shards[shard_id].retained()
 
@@ -65,11 +65,11 @@ def test_body_is_the_encoding_of_the_rendered_records(
             "NextShardIterator": parsed["NextShardIterator"],
         }
         assert body == encode_json(expected)
-        mock.clock.advance(seconds=2)  # the next read is another reader
+        dynastream.clock.advance(seconds=2)  # the next read is another reader
 
 
 def test_a_page_of_part_of_the_records_and_a_closed_shard_end(
-    mock: MockStreams, ddb: Any, streams: Any
+    dynastream: MockStreams, ddb: Any, streams: Any
 ) -> None:
     create_stream_table(ddb)
     for index in range(3):
@@ -81,14 +81,14 @@ def test_a_page_of_part_of_the_records_and_a_closed_shard_end(
     first = json.loads(_raw_get_records(iterator, limit=2))
     assert len(first["Records"]) == 2
 
-    mock.split_shard("Users", shard_id)
+    dynastream.split_shard("Users", shard_id)
     rest = json.loads(_raw_get_records(first["NextShardIterator"]))
     assert [r["dynamodb"]["Keys"]["id"]["S"] for r in rest["Records"]] == ["u2"]
     assert "NextShardIterator" not in rest
 
 
 def test_changing_what_boto3_returned_changes_no_later_read(
-    mock: MockStreams, ddb: Any, streams: Any
+    dynastream: MockStreams, ddb: Any, streams: Any
 ) -> None:
     create_stream_table(ddb)
     ddb.put_item(TableName="Users", Item={"id": {"S": "u1"}, "tags": {"SS": ["a", "b"]}})
@@ -98,10 +98,10 @@ def test_changing_what_boto3_returned_changes_no_later_read(
     first[0]["dynamodb"]["NewImage"]["tags"]["SS"].append("c")
     first[0]["dynamodb"]["Keys"]["id"]["S"] = "changed"
     first[0]["eventName"] = "REMOVE"
-    mock.clock.advance(seconds=2)
+    dynastream.clock.advance(seconds=2)
     second = read_shard(streams, arn, shard_id)
 
     assert second[0]["eventName"] == "INSERT"
     assert second[0]["dynamodb"]["Keys"] == {"id": {"S": "u1"}}
     assert sorted(second[0]["dynamodb"]["NewImage"]["tags"]["SS"]) == ["a", "b"]
-    assert mock.stream_records("Users")[0]["dynamodb"]["Keys"] == {"id": {"S": "u1"}}
+    assert dynastream.stream_records("Users")[0]["dynamodb"]["Keys"] == {"id": {"S": "u1"}}

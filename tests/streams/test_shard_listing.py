@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import boto3
-from conftest import create_stream_table
+from helpers import create_stream_table
 
 from dynastream_mock import mock_streams
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from conftest import create_stream_table, read_shard
+from helpers import create_stream_table, read_shard
 
 from dynastream_mock import MockStreams
 
@@ -73,9 +73,9 @@ def test_disable_closes_shards_and_keeps_records_readable(ddb: Any, streams: Any
 
 
 def test_re_enabling_makes_a_new_stream_even_in_the_same_millisecond(
-    mock: MockStreams, ddb: Any, streams: Any
+    dynastream: MockStreams, ddb: Any, streams: Any
 ) -> None:
-    mock.clock.freeze()
+    dynastream.clock.freeze()
     first = create_stream_table(ddb)["LatestStreamArn"]
     ddb.update_table(TableName="Users", StreamSpecification={"StreamEnabled": False})
     ddb.update_table(

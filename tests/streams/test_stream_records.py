@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 import pytest
-from conftest import create_stream_table, read_shard
+from helpers import create_stream_table, read_shard
 
 from dynastream_mock import MockStreams
 
@@ -93,18 +93,18 @@ def test_sequence_numbers_are_increasing_decimal_strings(ddb: Any, streams: Any)
 
 
 def test_approximate_creation_time_is_rounded_down_to_the_second(
-    mock: MockStreams, ddb: Any, streams: Any
+    dynastream: MockStreams, ddb: Any, streams: Any
 ) -> None:
     create_stream_table(ddb)
-    mock.clock.freeze()
-    now = mock.clock.now()
-    mock.clock.advance(milliseconds=1999 - now.microsecond // 1000)
+    dynastream.clock.freeze()
+    now = dynastream.clock.now()
+    dynastream.clock.advance(milliseconds=1999 - now.microsecond // 1000)
     ddb.put_item(TableName="Users", Item={"id": {"S": "u1"}})
 
     (record,) = only_shard_records(ddb, streams)
 
     stamp = record["dynamodb"]["ApproximateCreationDateTime"]
-    expected = mock.clock.now().replace(microsecond=0)
+    expected = dynastream.clock.now().replace(microsecond=0)
     assert stamp.astimezone(timezone.utc) == expected
 
 

@@ -10,7 +10,7 @@ import pytest
 import requests
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from conftest import REGION, create_stream_table
+from helpers import REGION, create_stream_table
 
 from dynastream_mock import mock_streams
 

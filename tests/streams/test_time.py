@@ -7,7 +7,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from conftest import REGION, create_stream_table, read_shard
+from helpers import REGION, create_stream_table, read_shard
 
 from dynastream_mock import mock_streams
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import boto3
 import pytest
-from conftest import REGION, create_stream_table, read_shard
+from helpers import REGION, create_stream_table, read_shard
 
 from dynastream_mock import MockStreams, mock_streams
 
@@ -23,13 +23,13 @@ def describe_shards(streams: Any, arn: str) -> list[Any]:
 
 
 def test_split_shard_closes_the_parent_and_opens_children(
-    mock: MockStreams, ddb: Any, streams: Any
+    dynastream: MockStreams, ddb: Any, streams: Any
 ) -> None:
     arn = create_stream_table(ddb)["LatestStreamArn"]
     ddb.put_item(TableName="Users", Item={"id": {"S": "before"}})
     (parent,) = describe_shards(streams, arn)
 
-    children = mock.split_shard("Users", children=3)
+    children = dynastream.split_shard("Users", children=3)
 
     shards = describe_shards(streams, arn)
     assert [s["ShardId"] for s in shards] == [parent["ShardId"], *children]
@@ -51,9 +51,11 @@ def test_split_shard_closes_the_parent_and_opens_children(
     assert [r["dynamodb"]["Keys"]["id"]["S"] for r in after] == ["after"]
 
 
-def test_each_key_keeps_a_single_successor_shard(mock: MockStreams, ddb: Any, streams: Any) -> None:
+def test_each_key_keeps_a_single_successor_shard(
+    dynastream: MockStreams, ddb: Any, streams: Any
+) -> None:
     arn = create_stream_table(ddb)["LatestStreamArn"]
-    children = mock.split_shard("Users")
+    children = dynastream.split_shard("Users")
     for round_ in range(2):
         for index in range(30):
             ddb.put_item(
@@ -70,27 +72,27 @@ def test_each_key_keeps_a_single_successor_shard(mock: MockStreams, ddb: Any, st
     assert len({next(iter(s)) for s in owners.values()}) == 2
 
 
-def test_split_shard_refuses_what_it_cannot_split(mock: MockStreams, ddb: Any) -> None:
+def test_split_shard_refuses_what_it_cannot_split(dynastream: MockStreams, ddb: Any) -> None:
     create_stream_table(ddb)
     create_stream_table(ddb, "Quiet", view_type=None)
 
     with pytest.raises(ValueError, match=r"no table 'Usrs'.*Users"):
-        mock.split_shard("Usrs")
+        dynastream.split_shard("Usrs")
     with pytest.raises(ValueError, match="no enabled stream"):
-        mock.split_shard("Quiet")
+        dynastream.split_shard("Quiet")
     with pytest.raises(ValueError, match="no open shard 'shardId-nope'"):
-        mock.split_shard("Users", "shardId-nope")
+        dynastream.split_shard("Users", "shardId-nope")
     with pytest.raises(ValueError, match="children= of at least 1"):
-        mock.split_shard("Users", children=0)
+        dynastream.split_shard("Users", children=0)
 
 
-def test_a_table_name_in_two_regions_needs_region(mock: MockStreams) -> None:
+def test_a_table_name_in_two_regions_needs_region(dynastream: MockStreams) -> None:
     create_stream_table(boto3.client("dynamodb", region_name="eu-west-1"))
     create_stream_table(boto3.client("dynamodb", region_name="us-east-1"))
 
     with pytest.raises(ValueError, match="pass region="):
-        mock.stream_records("Users")
-    assert mock.stream_records("Users", region="us-east-1") == []
+        dynastream.stream_records("Users")
+    assert dynastream.stream_records("Users", region="us-east-1") == []
 
 
 def test_stream_records_match_get_records_and_are_not_a_reader() -> None:

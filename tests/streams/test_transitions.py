@@ -7,7 +7,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from conftest import REGION, create_stream_table
+from helpers import REGION, create_stream_table
 
 from dynastream_mock import MockStreams, mock_streams
 
@@ -81,7 +81,9 @@ def test_delete_table_is_deleting_for_a_while(slow: MockStreams) -> None:
     assert stream_status(streams, arn) == "DISABLED"
 
 
-def test_waiters_never_sleep_with_the_default_transitions(mock: MockStreams, ddb: Any) -> None:
+def test_waiters_never_sleep_with_the_default_transitions(
+    dynastream: MockStreams, ddb: Any
+) -> None:
     create_stream_table(ddb)
 
     ddb.get_waiter("table_exists").wait(TableName="Users", WaiterConfig={"Delay": 60})

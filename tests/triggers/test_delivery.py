@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from conftest import create_stream_table
+from helpers import create_stream_table
 from trigger_support import ids_of
 
 from dynastream_mock import MockStreams
@@ -30,55 +30,57 @@ class Recorder:
 
 
 def test_batches_never_exceed_batch_size_and_keep_sequence_order(
-    mock: MockStreams, ddb: Any, table: str
+    dynastream: MockStreams, ddb: Any, table: str
 ) -> None:
     handler = Recorder()
-    trigger = mock.add_trigger("Users", handler, StartingPosition="TRIM_HORIZON", BatchSize=2)
+    trigger = dynastream.add_trigger("Users", handler, StartingPosition="TRIM_HORIZON", BatchSize=2)
     put(ddb, "a", "b", "c", "d", "e")
 
-    made = mock.run_triggers()
+    made = dynastream.run_triggers()
 
     assert [ids_of(i.event) for i in made] == [["a", "b"], ["c", "d"], ["e"]]
     assert all(i.ok and i.error is None and i.result is None for i in made)
     assert trigger.invocations == made
     assert len({i.shard_id for i in made}) == 1
-    assert mock.run_triggers() == []
+    assert dynastream.run_triggers() == []
 
 
-def test_nothing_runs_until_run_triggers(mock: MockStreams, ddb: Any, table: str) -> None:
+def test_nothing_runs_until_run_triggers(dynastream: MockStreams, ddb: Any, table: str) -> None:
     handler = Recorder()
-    mock.add_trigger("Users", handler, StartingPosition="TRIM_HORIZON")
+    dynastream.add_trigger("Users", handler, StartingPosition="TRIM_HORIZON")
     put(ddb, "a")
 
     assert handler.events == []
-    mock.run_triggers()
+    dynastream.run_triggers()
     assert [ids_of(e) for e in handler.events] == [["a"]]
 
 
 def test_latest_skips_what_was_written_before_the_trigger(
-    mock: MockStreams, ddb: Any, table: str
+    dynastream: MockStreams, ddb: Any, table: str
 ) -> None:
     put(ddb, "old")
     latest, horizon = Recorder(), Recorder()
-    mock.add_trigger("Users", latest, StartingPosition="LATEST")
-    mock.add_trigger("Users", horizon, StartingPosition="TRIM_HORIZON")
+    dynastream.add_trigger("Users", latest, StartingPosition="LATEST")
+    dynastream.add_trigger("Users", horizon, StartingPosition="TRIM_HORIZON")
     put(ddb, "new")
 
-    mock.run_triggers()
+    dynastream.run_triggers()
 
     assert [ids_of(e) for e in latest.events] == [["new"]]
     assert [ids_of(e) for e in horizon.events] == [["old", "new"]]
 
 
-def test_parents_are_delivered_before_children(mock: MockStreams, ddb: Any, table: str) -> None:
+def test_parents_are_delivered_before_children(
+    dynastream: MockStreams, ddb: Any, table: str
+) -> None:
     handler = Recorder()
-    mock.add_trigger("Users", handler, StartingPosition="TRIM_HORIZON")
+    dynastream.add_trigger("Users", handler, StartingPosition="TRIM_HORIZON")
     put(ddb, "a", "b")
-    children = mock.split_shard("Users")
+    children = dynastream.split_shard("Users")
     put(ddb, "c", "d")
     put(ddb, "a", name="changed")
 
-    made = mock.run_triggers()
+    made = dynastream.run_triggers()
 
     parent_records = ids_of(made[0].event)
     assert parent_records == ["a", "b"]
@@ -87,22 +89,24 @@ def test_parents_are_delivered_before_children(mock: MockStreams, ddb: Any, tabl
     assert sorted(x for i in made[1:] for x in ids_of(i.event)) == ["a", "c", "d"]
 
 
-def test_shard_rollover_is_followed(mock: MockStreams, ddb: Any, table: str) -> None:
+def test_shard_rollover_is_followed(dynastream: MockStreams, ddb: Any, table: str) -> None:
     handler = Recorder()
-    mock.add_trigger("Users", handler, StartingPosition="TRIM_HORIZON")
+    dynastream.add_trigger("Users", handler, StartingPosition="TRIM_HORIZON")
     put(ddb, "a")
-    mock.clock.advance(hours=4, seconds=1)
+    dynastream.clock.advance(hours=4, seconds=1)
     put(ddb, "b")
 
-    made = mock.run_triggers()
+    made = dynastream.run_triggers()
 
     assert [ids_of(i.event) for i in made] == [["a"], ["b"]]
     assert made[0].shard_id != made[1].shard_id
 
 
-def test_batching_window_waits_on_the_mock_clock(mock: MockStreams, ddb: Any, table: str) -> None:
+def test_batching_window_waits_on_the_mock_clock(
+    dynastream: MockStreams, ddb: Any, table: str
+) -> None:
     handler = Recorder()
-    mock.add_trigger(
+    dynastream.add_trigger(
         "Users",
         handler,
         StartingPosition="TRIM_HORIZON",
@@ -110,20 +114,22 @@ def test_batching_window_waits_on_the_mock_clock(mock: MockStreams, ddb: Any, ta
         MaximumBatchingWindowInSeconds=10,
     )
     put(ddb, "a")
-    mock.clock.advance(seconds=4)
+    dynastream.clock.advance(seconds=4)
     put(ddb, "b")
 
-    assert mock.run_triggers() == []
-    mock.clock.advance(seconds=5.999)
-    assert mock.run_triggers() == []
-    mock.clock.advance(milliseconds=1)  # ten seconds after the first record arrived
-    made = mock.run_triggers()
+    assert dynastream.run_triggers() == []
+    dynastream.clock.advance(seconds=5.999)
+    assert dynastream.run_triggers() == []
+    dynastream.clock.advance(milliseconds=1)  # ten seconds after the first record arrived
+    made = dynastream.run_triggers()
     assert [ids_of(i.event) for i in made] == [["a", "b"]]
 
 
-def test_a_full_batch_does_not_wait_for_the_window(mock: MockStreams, ddb: Any, table: str) -> None:
+def test_a_full_batch_does_not_wait_for_the_window(
+    dynastream: MockStreams, ddb: Any, table: str
+) -> None:
     handler = Recorder()
-    mock.add_trigger(
+    dynastream.add_trigger(
         "Users",
         handler,
         StartingPosition="TRIM_HORIZON",
@@ -132,21 +138,21 @@ def test_a_full_batch_does_not_wait_for_the_window(mock: MockStreams, ddb: Any, 
     )
     put(ddb, "a", "b", "c")
 
-    made = mock.run_triggers()
+    made = dynastream.run_triggers()
 
     assert [ids_of(i.event) for i in made] == [["a", "b"]]
 
 
 def test_payload_is_cut_at_six_megabytes_and_nothing_is_lost(
-    mock: MockStreams, ddb: Any, table: str
+    dynastream: MockStreams, ddb: Any, table: str
 ) -> None:
     handler = Recorder()
-    mock.add_trigger("Users", handler, StartingPosition="TRIM_HORIZON", BatchSize=10000)
+    dynastream.add_trigger("Users", handler, StartingPosition="TRIM_HORIZON", BatchSize=10000)
     # 20 items of about 390 KB: about 7.8 MB, more than one invocation may carry.
     for index in range(20):
         put(ddb, f"big{index:02d}", blob="x" * 390_000)
 
-    made = mock.run_triggers()
+    made = dynastream.run_triggers()
 
     sizes = [len(json.dumps(i.event, separators=(",", ":"))) for i in made]
     assert len(made) == 2
@@ -155,65 +161,67 @@ def test_payload_is_cut_at_six_megabytes_and_nothing_is_lost(
 
 
 def test_disable_stops_delivery_and_enable_resumes_from_the_checkpoint(
-    mock: MockStreams, ddb: Any, table: str
+    dynastream: MockStreams, ddb: Any, table: str
 ) -> None:
     handler = Recorder()
-    trigger = mock.add_trigger("Users", handler, StartingPosition="TRIM_HORIZON")
+    trigger = dynastream.add_trigger("Users", handler, StartingPosition="TRIM_HORIZON")
     put(ddb, "a")
-    mock.run_triggers()
+    dynastream.run_triggers()
 
     trigger.disable()
     put(ddb, "b")
-    assert mock.run_triggers() == []
+    assert dynastream.run_triggers() == []
     assert trigger.state == "Disabled" and not trigger.enabled
 
     trigger.enable()
     put(ddb, "c")
-    assert [ids_of(i.event) for i in mock.run_triggers()] == [["b", "c"]]
+    assert [ids_of(i.event) for i in dynastream.run_triggers()] == [["b", "c"]]
 
 
 def test_a_trigger_created_disabled_waits_for_enable(
-    mock: MockStreams, ddb: Any, table: str
+    dynastream: MockStreams, ddb: Any, table: str
 ) -> None:
     handler = Recorder()
-    trigger = mock.add_trigger("Users", handler, StartingPosition="TRIM_HORIZON", Enabled=False)
+    trigger = dynastream.add_trigger(
+        "Users", handler, StartingPosition="TRIM_HORIZON", Enabled=False
+    )
     put(ddb, "a")
 
-    assert mock.run_triggers() == []
+    assert dynastream.run_triggers() == []
     trigger.enable()
-    assert [ids_of(i.event) for i in mock.run_triggers()] == [["a"]]
+    assert [ids_of(i.event) for i in dynastream.run_triggers()] == [["a"]]
 
 
 def test_deleted_trigger_runs_no_more_and_keeps_its_history(
-    mock: MockStreams, ddb: Any, table: str
+    dynastream: MockStreams, ddb: Any, table: str
 ) -> None:
     handler = Recorder()
-    trigger = mock.add_trigger("Users", handler, StartingPosition="TRIM_HORIZON")
+    trigger = dynastream.add_trigger("Users", handler, StartingPosition="TRIM_HORIZON")
     put(ddb, "a")
-    mock.run_triggers()
+    dynastream.run_triggers()
 
     trigger.delete()
     put(ddb, "b")
 
-    assert mock.run_triggers() == []
+    assert dynastream.run_triggers() == []
     assert trigger.state == "Deleted"
     assert len(trigger.invocations) == 1
     with pytest.raises(RuntimeError, match="deleted"):
         trigger.enable()
 
 
-def test_reset_removes_the_triggers(mock: MockStreams, ddb: Any, table: str) -> None:
+def test_reset_removes_the_triggers(dynastream: MockStreams, ddb: Any, table: str) -> None:
     handler = Recorder()
-    mock.add_trigger("Users", handler, StartingPosition="TRIM_HORIZON")
-    mock.reset()
+    dynastream.add_trigger("Users", handler, StartingPosition="TRIM_HORIZON")
+    dynastream.reset()
     create_stream_table(ddb)
     put(ddb, "a")
 
-    assert mock.run_triggers() == []
+    assert dynastream.run_triggers() == []
 
 
 def test_a_handler_that_writes_to_the_table_sees_its_own_writes_next(
-    mock: MockStreams, ddb: Any, table: str
+    dynastream: MockStreams, ddb: Any, table: str
 ) -> None:
     seen: list[list[str]] = []
 
@@ -224,20 +232,20 @@ def test_a_handler_that_writes_to_the_table_sees_its_own_writes_next(
             if not key.startswith("audit-"):
                 put(ddb, f"audit-{key}")
 
-    mock.add_trigger("Users", audit, StartingPosition="TRIM_HORIZON")
+    dynastream.add_trigger("Users", audit, StartingPosition="TRIM_HORIZON")
     put(ddb, "a")
 
-    mock.run_triggers()
+    dynastream.run_triggers()
 
     assert seen == [["a"], ["audit-a"]]
 
 
-def test_triggers_run_oldest_first(mock: MockStreams, ddb: Any, table: str) -> None:
+def test_triggers_run_oldest_first(dynastream: MockStreams, ddb: Any, table: str) -> None:
     first, second = Recorder(), Recorder()
-    one = mock.add_trigger("Users", first, StartingPosition="TRIM_HORIZON")
-    two = mock.add_trigger("Users", second, StartingPosition="TRIM_HORIZON")
+    one = dynastream.add_trigger("Users", first, StartingPosition="TRIM_HORIZON")
+    two = dynastream.add_trigger("Users", second, StartingPosition="TRIM_HORIZON")
     put(ddb, "a")
 
-    made = mock.run_triggers()
+    made = dynastream.run_triggers()
 
     assert made == [one.invocations[0], two.invocations[0]]

@@ -25,9 +25,9 @@ from dynastream_mock.triggers.events import event_record_text
 
 
 def test_event_is_the_get_records_record_plus_event_source_arn(
-    mock: MockStreams, ddb: Any, streams: Any, table: str
+    dynastream: MockStreams, ddb: Any, streams: Any, table: str
 ) -> None:
-    mock.add_trigger("Users", lambda event, context: None, StartingPosition="TRIM_HORIZON")
+    dynastream.add_trigger("Users", lambda event, context: None, StartingPosition="TRIM_HORIZON")
     ddb.put_item(
         TableName="Users",
         Item={"id": {"S": "u1"}, "n": {"N": "1.50"}, "raw": {"B": b"\x00\xff"}},
@@ -40,7 +40,7 @@ def test_event_is_the_get_records_record_plus_event_source_arn(
     )
     ddb.delete_item(TableName="Users", Key={"id": {"S": "u1"}})
 
-    (invocation,) = mock.run_triggers()
+    (invocation,) = dynastream.run_triggers()
 
     event = invocation.event
     assert list(event) == ["Records"]
@@ -64,7 +64,7 @@ def test_event_is_the_get_records_record_plus_event_source_arn(
     data = first["dynamodb"]
     # Epoch seconds, a JSON number, as Lambda sends it; binary values stay base64 text.
     assert isinstance(data["ApproximateCreationDateTime"], int)
-    assert data["ApproximateCreationDateTime"] == int(mock.clock.now().timestamp())
+    assert data["ApproximateCreationDateTime"] == int(dynastream.clock.now().timestamp())
     assert data["NewImage"] == {"id": {"S": "u1"}, "n": {"N": "1.5"}, "raw": {"B": "AP8="}}
     assert data["StreamViewType"] == "NEW_AND_OLD_IMAGES"
     assert second["dynamodb"]["OldImage"]["n"] == {"N": "1.5"}
@@ -82,18 +82,18 @@ def test_event_is_the_get_records_record_plus_event_source_arn(
 
 
 def test_the_handler_gets_its_own_copy_of_the_records(
-    mock: MockStreams, ddb: Any, table: str
+    dynastream: MockStreams, ddb: Any, table: str
 ) -> None:
     def vandal(event: dict[str, Any], context: Any) -> None:
         event["Records"][0]["dynamodb"]["NewImage"]["id"]["S"] = "changed"
 
-    mock.add_trigger("Users", vandal, StartingPosition="TRIM_HORIZON")
+    dynastream.add_trigger("Users", vandal, StartingPosition="TRIM_HORIZON")
     ddb.put_item(TableName="Users", Item={"id": {"S": "u1"}})
 
-    mock.run_triggers()
+    dynastream.run_triggers()
 
     assert ddb.get_item(TableName="Users", Key={"id": {"S": "u1"}})["Item"]["id"]["S"] == "u1"
-    assert mock.stream_records("Users")[0]["dynamodb"]["NewImage"]["id"]["S"] == "u1"
+    assert dynastream.stream_records("Users")[0]["dynamodb"]["NewImage"]["id"]["S"] == "u1"
 
 
 def test_ttl_deletions_carry_lower_case_user_identity() -> None:
@@ -119,7 +119,7 @@ def test_ttl_deletions_carry_lower_case_user_identity() -> None:
 
 
 def test_ttl_deletion_reaches_the_handler_with_lower_case_user_identity(
-    mock: MockStreams, ddb: Any, table: str
+    dynastream: MockStreams, ddb: Any, table: str
 ) -> None:
     try:
         ddb.update_time_to_live(
@@ -130,13 +130,13 @@ def test_ttl_deletion_reaches_the_handler_with_lower_case_user_identity(
         if error.response["Error"]["Code"] == "UnknownOperationException":
             pytest.skip("Time To Live is not served yet")
         raise
-    mock.add_trigger("Users", lambda event, context: None, StartingPosition="TRIM_HORIZON")
-    expires = int(mock.clock.now().timestamp()) + 10
+    dynastream.add_trigger("Users", lambda event, context: None, StartingPosition="TRIM_HORIZON")
+    expires = int(dynastream.clock.now().timestamp()) + 10
     ddb.put_item(TableName="Users", Item={"id": {"S": "u1"}, "expires": {"N": str(expires)}})
-    mock.clock.advance(seconds=11)
+    dynastream.clock.advance(seconds=11)
     ddb.describe_table(TableName="Users")
 
-    records = [r for i in mock.run_triggers() for r in i.event["Records"]]
+    records = [r for i in dynastream.run_triggers() for r in i.event["Records"]]
 
     assert records[-1]["eventName"] == "REMOVE"
     assert records[-1]["userIdentity"] == {
@@ -146,22 +146,22 @@ def test_ttl_deletion_reaches_the_handler_with_lower_case_user_identity(
 
 
 def test_context_has_the_python_runtimes_attributes(
-    mock: MockStreams, ddb: Any, table: str
+    dynastream: MockStreams, ddb: Any, table: str
 ) -> None:
     remaining: list[int] = []
 
     def on_user_change(event: dict[str, Any], context: Any) -> None:
         remaining.append(context.get_remaining_time_in_millis())
-        mock.clock.advance(seconds=1)
+        dynastream.clock.advance(seconds=1)
         remaining.append(context.get_remaining_time_in_millis())
 
-    trigger = mock.add_trigger("Users", on_user_change, StartingPosition="TRIM_HORIZON")
+    trigger = dynastream.add_trigger("Users", on_user_change, StartingPosition="TRIM_HORIZON")
     ddb.put_item(TableName="Users", Item={"id": {"S": "u1"}})
     ddb.put_item(TableName="Users", Item={"id": {"S": "u2"}})
 
-    mock.run_triggers()
+    dynastream.run_triggers()
     ddb.put_item(TableName="Users", Item={"id": {"S": "u3"}})
-    mock.run_triggers()
+    dynastream.run_triggers()
 
     first, second = (i.context for i in trigger.invocations)
     assert first.function_name == "on_user_change"
@@ -179,7 +179,7 @@ def test_context_has_the_python_runtimes_attributes(
 
 
 def test_powertools_event_source_data_class_reads_the_event(
-    mock: MockStreams, ddb: Any, table: str
+    dynastream: MockStreams, ddb: Any, table: str
 ) -> None:
     seen: list[tuple[str, str, str | None]] = []
 
@@ -196,18 +196,18 @@ def test_powertools_event_source_data_class_reads_the_event(
                 )
             )
 
-    mock.add_trigger("Users", handler, StartingPosition="TRIM_HORIZON")
+    dynastream.add_trigger("Users", handler, StartingPosition="TRIM_HORIZON")
     ddb.put_item(TableName="Users", Item={"id": {"S": "u1"}, "name": {"S": "Ada"}})
     ddb.delete_item(TableName="Users", Key={"id": {"S": "u1"}})
 
-    (invocation,) = mock.run_triggers()
+    (invocation,) = dynastream.run_triggers()
 
     assert invocation.ok, invocation.reason
     assert seen == [("INSERT", table, "Ada"), ("REMOVE", table, None)]
 
 
 def test_powertools_batch_processor_partial_failures_are_honoured(
-    mock: MockStreams, ddb: Any, table: str
+    dynastream: MockStreams, ddb: Any, table: str
 ) -> None:
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
     handled: list[str] = []
@@ -225,7 +225,7 @@ def test_powertools_batch_processor_partial_failures_are_honoured(
         )
 
     failed: list[dict[str, Any]] = []
-    mock.add_trigger(
+    dynastream.add_trigger(
         "Users",
         lambda_handler,
         StartingPosition="TRIM_HORIZON",
@@ -236,11 +236,11 @@ def test_powertools_batch_processor_partial_failures_are_honoured(
     for user in ("a", "poison", "b"):
         ddb.put_item(TableName="Users", Item={"id": {"S": user}})
 
-    first = mock.run_triggers()
-    second = mock.run_triggers()
-    third = mock.run_triggers()
+    first = dynastream.run_triggers()
+    second = dynastream.run_triggers()
+    third = dynastream.run_triggers()
 
-    poison_sequence = mock.stream_records("Users")[1]["dynamodb"]["SequenceNumber"]
+    poison_sequence = dynastream.stream_records("Users")[1]["dynamodb"]["SequenceNumber"]
     assert first[0].result == {"batchItemFailures": [{"itemIdentifier": poison_sequence}]}
     assert not first[0].ok
     # Retried from the poison record: "b" is handled again, "a" is not.

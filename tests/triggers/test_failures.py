@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import create_stream_table
+from helpers import create_stream_table
 from trigger_support import ids_of
 
 from dynastream_mock import MockStreams
@@ -16,8 +16,8 @@ def put(ddb: Any, *ids: str) -> None:
         ddb.put_item(TableName="Users", Item={"id": {"S": item_id}})
 
 
-def sequence_of(mock: MockStreams, item_id: str) -> str:
-    for record in mock.stream_records("Users"):
+def sequence_of(dynastream: MockStreams, item_id: str) -> str:
+    for record in dynastream.stream_records("Users"):
         if record["dynamodb"]["Keys"]["id"]["S"] == item_id:
             sequence: str = record["dynamodb"]["SequenceNumber"]
             return sequence
@@ -40,14 +40,14 @@ class Poisoned:
 
 
 def test_a_raising_handler_is_retried_whole_once_per_call(
-    mock: MockStreams, ddb: Any, table: str
+    dynastream: MockStreams, ddb: Any, table: str
 ) -> None:
     handler = Poisoned("b")
-    mock.add_trigger("Users", handler, StartingPosition="TRIM_HORIZON", BatchSize=2)
+    dynastream.add_trigger("Users", handler, StartingPosition="TRIM_HORIZON", BatchSize=2)
     put(ddb, "a", "b", "c")
 
-    first = mock.run_triggers()
-    second = mock.run_triggers()
+    first = dynastream.run_triggers()
+    second = dynastream.run_triggers()
 
     assert [ids_of(i.event) for i in first] == [["a", "b"]]
     assert not first[0].ok and isinstance(first[0].error, ValueError)
@@ -55,15 +55,15 @@ def test_a_raising_handler_is_retried_whole_once_per_call(
     # The failing batch blocks its shard: "c" waits.
     assert [ids_of(i.event) for i in second] == [["a", "b"]]
     handler.poison.clear()
-    assert [ids_of(i.event) for i in mock.run_triggers()] == [["a", "b"], ["c"]]
+    assert [ids_of(i.event) for i in dynastream.run_triggers()] == [["a", "b"], ["c"]]
 
 
 def test_retries_stop_at_maximum_retry_attempts_and_go_to_on_failure(
-    mock: MockStreams, ddb: Any, table: str
+    dynastream: MockStreams, ddb: Any, table: str
 ) -> None:
     failed: list[dict[str, Any]] = []
     handler = Poisoned("a")
-    trigger = mock.add_trigger(
+    trigger = dynastream.add_trigger(
         "Users",
         handler,
         StartingPosition="TRIM_HORIZON",
@@ -71,10 +71,10 @@ def test_retries_stop_at_maximum_retry_attempts_and_go_to_on_failure(
         on_failure=failed.append,
     )
     put(ddb, "a")
-    sequence = sequence_of(mock, "a")
-    arrival = mock.stream_records("Users")[0]["dynamodb"]["ApproximateCreationDateTime"]
+    sequence = sequence_of(dynastream, "a")
+    arrival = dynastream.stream_records("Users")[0]["dynamodb"]["ApproximateCreationDateTime"]
 
-    attempts = [len(mock.run_triggers()) for _ in range(4)]
+    attempts = [len(dynastream.run_triggers()) for _ in range(4)]
 
     assert attempts == [1, 1, 1, 0]  # the first attempt and two retries
     assert trigger.discarded == failed
@@ -104,47 +104,47 @@ def test_retries_stop_at_maximum_retry_attempts_and_go_to_on_failure(
             "streamArn": table,
         },
     }
-    now = mock.clock.now()
+    now = dynastream.clock.now()
     assert payload["timestamp"] == now.strftime("%Y-%m-%dT%H:%M:%S.") + (
         f"{now.microsecond // 1000:03d}Z"
     )
 
 
 def test_after_a_discarded_batch_the_shard_moves_on_in_the_same_call(
-    mock: MockStreams, ddb: Any, table: str
+    dynastream: MockStreams, ddb: Any, table: str
 ) -> None:
     handler = Poisoned("a")
-    mock.add_trigger(
+    dynastream.add_trigger(
         "Users", handler, StartingPosition="TRIM_HORIZON", BatchSize=1, MaximumRetryAttempts=0
     )
     put(ddb, "a", "b")
 
-    made = mock.run_triggers()
+    made = dynastream.run_triggers()
 
     assert [(ids_of(i.event), i.ok) for i in made] == [(["a"], False), (["b"], True)]
 
 
 def test_zero_retries_discards_after_one_attempt_without_on_failure(
-    mock: MockStreams, ddb: Any, table: str
+    dynastream: MockStreams, ddb: Any, table: str
 ) -> None:
-    trigger = mock.add_trigger(
+    trigger = dynastream.add_trigger(
         "Users", Poisoned("a"), StartingPosition="TRIM_HORIZON", MaximumRetryAttempts=0
     )
     put(ddb, "a")
 
-    assert len(mock.run_triggers()) == 1
-    assert mock.run_triggers() == []
+    assert len(dynastream.run_triggers()) == 1
+    assert dynastream.run_triggers() == []
     assert [p["requestContext"]["condition"] for p in trigger.discarded] == [
         "RetryAttemptsExhausted"
     ]
 
 
 def test_bisect_splits_the_failed_batch_one_half_per_attempt(
-    mock: MockStreams, ddb: Any, table: str
+    dynastream: MockStreams, ddb: Any, table: str
 ) -> None:
     failed: list[dict[str, Any]] = []
     handler = Poisoned("c")
-    mock.add_trigger(
+    dynastream.add_trigger(
         "Users",
         handler,
         StartingPosition="TRIM_HORIZON",
@@ -154,7 +154,7 @@ def test_bisect_splits_the_failed_batch_one_half_per_attempt(
     )
     put(ddb, "a", "b", "c", "d")
 
-    calls = [[ids_of(i.event) for i in mock.run_triggers()] for _ in range(4)]
+    calls = [[ids_of(i.event) for i in dynastream.run_triggers()] for _ in range(4)]
 
     # Bisecting spends no retry; a batch of one cannot split, so "c" then uses its quota.
     assert calls == [
@@ -165,13 +165,15 @@ def test_bisect_splits_the_failed_batch_one_half_per_attempt(
     ]
     (payload,) = failed
     assert payload["DDBStreamBatchInfo"]["batchSize"] == 1
-    assert payload["DDBStreamBatchInfo"]["startSequenceNumber"] == sequence_of(mock, "c")
+    assert payload["DDBStreamBatchInfo"]["startSequenceNumber"] == sequence_of(dynastream, "c")
     assert payload["requestContext"]["approximateInvokeCount"] == 3
 
 
-def test_bisected_halves_inherit_the_retry_quota(mock: MockStreams, ddb: Any, table: str) -> None:
+def test_bisected_halves_inherit_the_retry_quota(
+    dynastream: MockStreams, ddb: Any, table: str
+) -> None:
     handler = Poisoned("b")
-    mock.add_trigger(
+    dynastream.add_trigger(
         "Users",
         handler,
         StartingPosition="TRIM_HORIZON",
@@ -180,7 +182,7 @@ def test_bisected_halves_inherit_the_retry_quota(mock: MockStreams, ddb: Any, ta
     )
     put(ddb, "a", "b")
 
-    calls = [[ids_of(i.event) for i in mock.run_triggers()] for _ in range(4)]
+    calls = [[ids_of(i.event) for i in dynastream.run_triggers()] for _ in range(4)]
 
     assert calls == [[["a", "b"]], [["a"], ["b"]], [["b"]], []]
 
@@ -190,7 +192,7 @@ def report(*sequences: str) -> dict[str, Any]:
 
 
 def test_reported_item_failures_checkpoint_at_the_lowest_and_read_on_from_there(
-    mock: MockStreams, ddb: Any, table: str
+    dynastream: MockStreams, ddb: Any, table: str
 ) -> None:
     answers: list[Any] = []
     batches: list[list[str]] = []
@@ -199,18 +201,18 @@ def test_reported_item_failures_checkpoint_at_the_lowest_and_read_on_from_there(
         batches.append(ids_of(event))
         return answers.pop(0) if answers else None
 
-    mock.add_trigger(
+    dynastream.add_trigger(
         "Users",
         handler,
         StartingPosition="TRIM_HORIZON",
         FunctionResponseTypes=["ReportBatchItemFailures"],
     )
     put(ddb, "a", "b", "c", "d")
-    answers.append(report(sequence_of(mock, "d"), sequence_of(mock, "b")))
+    answers.append(report(sequence_of(dynastream, "d"), sequence_of(dynastream, "b")))
 
-    first = mock.run_triggers()
+    first = dynastream.run_triggers()
     put(ddb, "e")
-    second = mock.run_triggers()
+    second = dynastream.run_triggers()
 
     assert [i.ok for i in first] == [False]
     assert "2 failed item(s)" in first[0].reason
@@ -224,8 +226,10 @@ def test_reported_item_failures_checkpoint_at_the_lowest_and_read_on_from_there(
     [None, {}, {"batchItemFailures": []}, {"batchItemFailures": None}],
     ids=["none", "empty-response", "empty-list", "null-list"],
 )
-def test_empty_reports_are_success(mock: MockStreams, ddb: Any, table: str, answer: Any) -> None:
-    mock.add_trigger(
+def test_empty_reports_are_success(
+    dynastream: MockStreams, ddb: Any, table: str, answer: Any
+) -> None:
+    dynastream.add_trigger(
         "Users",
         lambda event, context: answer,
         StartingPosition="TRIM_HORIZON",
@@ -233,8 +237,8 @@ def test_empty_reports_are_success(mock: MockStreams, ddb: Any, table: str, answ
     )
     put(ddb, "a")
 
-    assert [i.ok for i in mock.run_triggers()] == [True]
-    assert mock.run_triggers() == []
+    assert [i.ok for i in dynastream.run_triggers()] == [True]
+    assert dynastream.run_triggers() == []
 
 
 @pytest.mark.parametrize(
@@ -243,7 +247,7 @@ def test_empty_reports_are_success(mock: MockStreams, ddb: Any, table: str, answ
     ids=["empty", "null", "wrong-key", "unknown"],
 )
 def test_malformed_reports_fail_the_whole_batch(
-    mock: MockStreams, ddb: Any, table: str, failure: dict[str, Any]
+    dynastream: MockStreams, ddb: Any, table: str, failure: dict[str, Any]
 ) -> None:
     batches: list[list[str]] = []
 
@@ -251,7 +255,7 @@ def test_malformed_reports_fail_the_whole_batch(
         batches.append(ids_of(event))
         return {"batchItemFailures": [failure]} if len(batches) == 1 else None
 
-    mock.add_trigger(
+    dynastream.add_trigger(
         "Users",
         handler,
         StartingPosition="TRIM_HORIZON",
@@ -259,33 +263,35 @@ def test_malformed_reports_fail_the_whole_batch(
     )
     put(ddb, "a", "b")
 
-    first = mock.run_triggers()
-    mock.run_triggers()
+    first = dynastream.run_triggers()
+    dynastream.run_triggers()
 
     assert not first[0].ok and first[0].error is None
     assert batches == [["a", "b"], ["a", "b"]]
 
 
 def test_reports_are_ignored_without_report_batch_item_failures(
-    mock: MockStreams, ddb: Any, table: str
+    dynastream: MockStreams, ddb: Any, table: str
 ) -> None:
-    mock.add_trigger("Users", lambda event, context: report("1"), StartingPosition="TRIM_HORIZON")
+    dynastream.add_trigger(
+        "Users", lambda event, context: report("1"), StartingPosition="TRIM_HORIZON"
+    )
     put(ddb, "a")
 
-    assert [i.ok for i in mock.run_triggers()] == [True]
+    assert [i.ok for i in dynastream.run_triggers()] == [True]
 
 
 def test_partial_failures_count_against_the_retry_quota(
-    mock: MockStreams, ddb: Any, table: str
+    dynastream: MockStreams, ddb: Any, table: str
 ) -> None:
     failed: list[dict[str, Any]] = []
     batches: list[list[str]] = []
 
     def handler(event: dict[str, Any], context: Any) -> Any:
         batches.append(ids_of(event))
-        return report(sequence_of(mock, "b"))
+        return report(sequence_of(dynastream, "b"))
 
-    mock.add_trigger(
+    dynastream.add_trigger(
         "Users",
         handler,
         StartingPosition="TRIM_HORIZON",
@@ -296,7 +302,7 @@ def test_partial_failures_count_against_the_retry_quota(
     put(ddb, "a", "b", "c")
 
     for _ in range(3):
-        mock.run_triggers()
+        dynastream.run_triggers()
 
     assert batches == [["a", "b", "c"], ["b", "c"]]
     (payload,) = failed
@@ -304,22 +310,22 @@ def test_partial_failures_count_against_the_retry_quota(
     assert payload["responseContext"]["functionError"] == ""
     info = payload["DDBStreamBatchInfo"]
     assert (info["startSequenceNumber"], info["endSequenceNumber"], info["batchSize"]) == (
-        sequence_of(mock, "b"),
-        sequence_of(mock, "c"),
+        sequence_of(dynastream, "b"),
+        sequence_of(dynastream, "c"),
         2,
     )
 
 
 def test_bisect_with_reports_retries_only_from_the_reported_record(
-    mock: MockStreams, ddb: Any, table: str
+    dynastream: MockStreams, ddb: Any, table: str
 ) -> None:
     batches: list[list[str]] = []
 
     def handler(event: dict[str, Any], context: Any) -> Any:
         batches.append(ids_of(event))
-        return report(sequence_of(mock, "b")) if len(batches) == 1 else None
+        return report(sequence_of(dynastream, "b")) if len(batches) == 1 else None
 
-    mock.add_trigger(
+    dynastream.add_trigger(
         "Users",
         handler,
         StartingPosition="TRIM_HORIZON",
@@ -327,21 +333,21 @@ def test_bisect_with_reports_retries_only_from_the_reported_record(
         BisectBatchOnFunctionError=True,
     )
     put(ddb, "a", "b", "c")
-    mock.run_triggers()
+    dynastream.run_triggers()
     put(ddb, "d")
 
-    mock.run_triggers()
+    dynastream.run_triggers()
 
     # The rest of the split batch goes alone, then the newer record.
     assert batches == [["a", "b", "c"], ["b", "c"], ["d"]]
 
 
 def test_records_older_than_maximum_record_age_are_skipped_to_on_failure(
-    mock: MockStreams, ddb: Any, table: str
+    dynastream: MockStreams, ddb: Any, table: str
 ) -> None:
     failed: list[dict[str, Any]] = []
     handler = Poisoned("a")
-    mock.add_trigger(
+    dynastream.add_trigger(
         "Users",
         handler,
         StartingPosition="TRIM_HORIZON",
@@ -350,26 +356,26 @@ def test_records_older_than_maximum_record_age_are_skipped_to_on_failure(
         on_failure=failed.append,
     )
     put(ddb, "a")
-    mock.run_triggers()
-    mock.clock.advance(seconds=30)
+    dynastream.run_triggers()
+    dynastream.clock.advance(seconds=30)
     put(ddb, "b")
-    mock.clock.advance(seconds=31)  # "a" is 61 s old, "b" 31 s
+    dynastream.clock.advance(seconds=31)  # "a" is 61 s old, "b" 31 s
 
-    made = mock.run_triggers()
+    made = dynastream.run_triggers()
 
     assert [ids_of(i.event) for i in made] == [["b"]]
     (payload,) = failed
     assert payload["requestContext"]["condition"] == "RecordAgeExceeded"
     assert payload["requestContext"]["approximateInvokeCount"] == 1
-    assert payload["DDBStreamBatchInfo"]["startSequenceNumber"] == sequence_of(mock, "a")
+    assert payload["DDBStreamBatchInfo"]["startSequenceNumber"] == sequence_of(dynastream, "a")
 
 
 def test_records_too_old_before_any_attempt_are_skipped_without_invocation(
-    mock: MockStreams, ddb: Any, table: str
+    dynastream: MockStreams, ddb: Any, table: str
 ) -> None:
     failed: list[dict[str, Any]] = []
     handler = Poisoned()
-    mock.add_trigger(
+    dynastream.add_trigger(
         "Users",
         handler,
         StartingPosition="TRIM_HORIZON",
@@ -377,10 +383,10 @@ def test_records_too_old_before_any_attempt_are_skipped_without_invocation(
         on_failure=failed.append,
     )
     put(ddb, "a", "b")
-    mock.clock.advance(minutes=2)
+    dynastream.clock.advance(minutes=2)
     put(ddb, "c")
 
-    made = mock.run_triggers()
+    made = dynastream.run_triggers()
 
     assert [ids_of(i.event) for i in made] == [["c"]]
     (payload,) = failed
@@ -389,20 +395,22 @@ def test_records_too_old_before_any_attempt_are_skipped_without_invocation(
 
 
 def test_with_infinite_retries_a_batch_is_retried_until_its_records_are_trimmed(
-    mock: MockStreams, ddb: Any, table: str
+    dynastream: MockStreams, ddb: Any, table: str
 ) -> None:
     failed: list[dict[str, Any]] = []
     handler = Poisoned("a")
-    mock.add_trigger("Users", handler, StartingPosition="TRIM_HORIZON", on_failure=failed.append)
+    dynastream.add_trigger(
+        "Users", handler, StartingPosition="TRIM_HORIZON", on_failure=failed.append
+    )
     put(ddb, "a")
     for _ in range(3):
-        mock.run_triggers()
-    mock.clock.advance(hours=23)
+        dynastream.run_triggers()
+    dynastream.clock.advance(hours=23)
     put(ddb, "b")
-    assert [ids_of(i.event) for i in mock.run_triggers()] == [["a"]]
+    assert [ids_of(i.event) for i in dynastream.run_triggers()] == [["a"]]
 
-    mock.clock.advance(hours=1, seconds=1)  # "a" is trimmed, "b" is not
-    made = mock.run_triggers()
+    dynastream.clock.advance(hours=1, seconds=1)  # "a" is trimmed, "b" is not
+    made = dynastream.run_triggers()
 
     assert [ids_of(i.event) for i in made] == [["b"]]
     (payload,) = failed
@@ -411,18 +419,18 @@ def test_with_infinite_retries_a_batch_is_retried_until_its_records_are_trimmed(
 
 
 def test_an_answer_that_is_not_json_fails_the_invocation(
-    mock: MockStreams, ddb: Any, table: str
+    dynastream: MockStreams, ddb: Any, table: str
 ) -> None:
-    mock.add_trigger("Users", lambda event, context: {1, 2}, StartingPosition="TRIM_HORIZON")
+    dynastream.add_trigger("Users", lambda event, context: {1, 2}, StartingPosition="TRIM_HORIZON")
     put(ddb, "a")
 
-    (invocation,) = mock.run_triggers()
+    (invocation,) = dynastream.run_triggers()
 
     assert not invocation.ok
     assert "not JSON" in invocation.reason
 
 
-def test_a_failing_batch_blocks_only_its_own_shard(mock: MockStreams, ddb: Any) -> None:
+def test_a_failing_batch_blocks_only_its_own_shard(dynastream: MockStreams, ddb: Any) -> None:
     from dynastream_mock import mock_streams
 
     with mock_streams(partitions=2) as two:

@@ -17,9 +17,9 @@ def criteria(*patterns: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_only_matching_records_are_delivered_and_the_rest_passed_over_for_good(
-    mock: MockStreams, ddb: Any, table: str
+    dynastream: MockStreams, ddb: Any, table: str
 ) -> None:
-    trigger = mock.add_trigger(
+    trigger = dynastream.add_trigger(
         "Users",
         lambda event, context: None,
         StartingPosition="TRIM_HORIZON",
@@ -30,18 +30,18 @@ def test_only_matching_records_are_delivered_and_the_rest_passed_over_for_good(
     ddb.delete_item(TableName="Users", Key={"id": {"S": "a"}})
     ddb.put_item(TableName="Users", Item={"id": {"S": "b"}})
 
-    made = mock.run_triggers()
+    made = dynastream.run_triggers()
 
     assert [ids_of(i.event) for i in made] == [["a", "b"]]
     assert [r["eventName"] for r in made[0].event["Records"]] == ["INSERT", "INSERT"]
-    assert mock.run_triggers() == []
+    assert dynastream.run_triggers() == []
     assert len(trigger.invocations) == 1
 
 
 def test_a_batch_filtered_out_entirely_makes_no_invocation(
-    mock: MockStreams, ddb: Any, table: str
+    dynastream: MockStreams, ddb: Any, table: str
 ) -> None:
-    mock.add_trigger(
+    dynastream.add_trigger(
         "Users",
         lambda event, context: None,
         StartingPosition="TRIM_HORIZON",
@@ -51,15 +51,15 @@ def test_a_batch_filtered_out_entirely_makes_no_invocation(
     for item_id in ("a", "b", "c"):
         ddb.put_item(TableName="Users", Item={"id": {"S": item_id}})
 
-    assert mock.run_triggers() == []
+    assert dynastream.run_triggers() == []
     ddb.delete_item(TableName="Users", Key={"id": {"S": "b"}})
-    assert [ids_of(i.event) for i in mock.run_triggers()] == [["b"]]
+    assert [ids_of(i.event) for i in dynastream.run_triggers()] == [["b"]]
 
 
 def test_filters_are_ored_and_match_inside_the_dynamodb_key(
-    mock: MockStreams, ddb: Any, table: str
+    dynastream: MockStreams, ddb: Any, table: str
 ) -> None:
-    mock.add_trigger(
+    dynastream.add_trigger(
         "Users",
         lambda event, context: None,
         StartingPosition="TRIM_HORIZON",
@@ -78,15 +78,15 @@ def test_filters_are_ored_and_match_inside_the_dynamodb_key(
         ddb.put_item(TableName="Users", Item=item)
     ddb.delete_item(TableName="Users", Key={"id": {"S": "pro"}})  # no NewImage: no match
 
-    (invocation,) = mock.run_triggers()
+    (invocation,) = dynastream.run_triggers()
 
     assert ids_of(invocation.event) == ["pro", "vip"]
 
 
 def test_numeric_filters_do_not_match_dynamodb_numbers(
-    mock: MockStreams, ddb: Any, table: str
+    dynastream: MockStreams, ddb: Any, table: str
 ) -> None:
-    on_age = mock.add_trigger(
+    on_age = dynastream.add_trigger(
         "Users",
         lambda event, context: None,
         StartingPosition="TRIM_HORIZON",
@@ -99,7 +99,7 @@ def test_numeric_filters_do_not_match_dynamodb_numbers(
         return None
 
     # SizeBytes is a JSON number in the record, so a numeric filter does match it.
-    by_size = mock.add_trigger(
+    by_size = dynastream.add_trigger(
         "Users",
         on_size,
         StartingPosition="TRIM_HORIZON",
@@ -107,7 +107,7 @@ def test_numeric_filters_do_not_match_dynamodb_numbers(
     )
     ddb.put_item(TableName="Users", Item={"id": {"S": "a"}, "age": {"N": "42"}})
 
-    mock.run_triggers()
+    dynastream.run_triggers()
 
     assert on_age.invocations == []
     assert len(by_size.invocations) == 1
@@ -131,9 +131,9 @@ def test_numeric_filters_do_not_match_dynamodb_numbers(
     ],
 )
 def test_operators(
-    mock: MockStreams, ddb: Any, table: str, pattern: dict[str, Any], matching: set[str]
+    dynastream: MockStreams, ddb: Any, table: str, pattern: dict[str, Any], matching: set[str]
 ) -> None:
-    mock.add_trigger(
+    dynastream.add_trigger(
         "Users",
         lambda event, context: None,
         StartingPosition="TRIM_HORIZON",
@@ -143,7 +143,7 @@ def test_operators(
     ddb.put_item(TableName="Users", Item={"id": {"S": "a"}, "nick": {"S": ""}})
     ddb.delete_item(TableName="Users", Key={"id": {"S": "a"}})
 
-    made = mock.run_triggers()
+    made = dynastream.run_triggers()
 
     assert {r["eventName"] for i in made for r in i.event["Records"]} == matching
 

@@ -19,9 +19,9 @@ def put(ddb: Any, item_id: str, version: int = 0) -> None:
 
 
 def test_parallelization_makes_concurrent_batches_and_keeps_order_per_key(
-    mock: MockStreams, ddb: Any, table: str
+    dynastream: MockStreams, ddb: Any, table: str
 ) -> None:
-    trigger = mock.add_trigger(
+    trigger = dynastream.add_trigger(
         "Users",
         lambda event, context: None,
         StartingPosition="TRIM_HORIZON",
@@ -31,7 +31,7 @@ def test_parallelization_makes_concurrent_batches_and_keeps_order_per_key(
         for key in range(12):
             put(ddb, f"k{key}", version)
 
-    made = mock.run_triggers()
+    made = dynastream.run_triggers()
 
     assert 1 < len(made) <= 4
     assert len({i.shard_id for i in made}) == 1
@@ -46,17 +46,21 @@ def test_parallelization_makes_concurrent_batches_and_keeps_order_per_key(
         assert sum(key in ids_of(i.event) for i in made) == 1
 
 
-def test_a_failing_key_blocks_only_its_own_batch(mock: MockStreams, ddb: Any, table: str) -> None:
+def test_a_failing_key_blocks_only_its_own_batch(
+    dynastream: MockStreams, ddb: Any, table: str
+) -> None:
     def handler(event: dict[str, Any], context: Any) -> None:
         if "poison" in ids_of(event):
             raise ValueError("poison")
 
-    mock.add_trigger("Users", handler, StartingPosition="TRIM_HORIZON", ParallelizationFactor=10)
+    dynastream.add_trigger(
+        "Users", handler, StartingPosition="TRIM_HORIZON", ParallelizationFactor=10
+    )
     put(ddb, "poison")
     for key in range(20):
         put(ddb, f"k{key}")
 
-    made = mock.run_triggers()
+    made = dynastream.run_triggers()
 
     delivered = {x for i in made if i.ok for x in ids_of(i.event)}
     assert [i.ok for i in made].count(False) == 1
@@ -64,13 +68,13 @@ def test_a_failing_key_blocks_only_its_own_batch(mock: MockStreams, ddb: Any, ta
 
 
 def test_without_parallelization_one_batch_per_shard(
-    mock: MockStreams, ddb: Any, table: str
+    dynastream: MockStreams, ddb: Any, table: str
 ) -> None:
-    mock.add_trigger("Users", lambda event, context: None, StartingPosition="TRIM_HORIZON")
+    dynastream.add_trigger("Users", lambda event, context: None, StartingPosition="TRIM_HORIZON")
     for key in range(12):
         put(ddb, f"k{key}")
 
-    assert len(mock.run_triggers()) == 1
+    assert len(dynastream.run_triggers()) == 1
 
 
 # -- tumbling windows ---------------------------------------------------------------------
@@ -90,10 +94,10 @@ class Counter:
         return {"state": state}
 
 
-def to_window_start(mock: MockStreams, width: int) -> None:
-    now = mock.clock.now()
+def to_window_start(dynastream: MockStreams, width: int) -> None:
+    now = dynastream.clock.now()
     into = (now.timestamp() * 1000) % (width * 1000)
-    mock.clock.advance(milliseconds=width * 1000 - into)
+    dynastream.clock.advance(milliseconds=width * 1000 - into)
 
 
 def iso(moment: datetime) -> str:
@@ -101,24 +105,24 @@ def iso(moment: datetime) -> str:
 
 
 def test_window_state_is_carried_and_the_final_invoke_closes_the_window(
-    mock: MockStreams, ddb: Any, table: str
+    dynastream: MockStreams, ddb: Any, table: str
 ) -> None:
-    to_window_start(mock, 30)
-    start = mock.clock.now()
+    to_window_start(dynastream, 30)
+    start = dynastream.clock.now()
     handler = Counter()
-    trigger = mock.add_trigger(
+    trigger = dynastream.add_trigger(
         "Users", handler, StartingPosition="TRIM_HORIZON", TumblingWindowInSeconds=30
     )
     put(ddb, "a")
     put(ddb, "b")
-    mock.run_triggers()
-    mock.clock.advance(seconds=10)
+    dynastream.run_triggers()
+    dynastream.clock.advance(seconds=10)
     put(ddb, "c")
-    mock.run_triggers()
-    mock.clock.advance(seconds=20)  # the window is over
+    dynastream.run_triggers()
+    dynastream.clock.advance(seconds=20)  # the window is over
     put(ddb, "d")
 
-    mock.run_triggers()
+    dynastream.run_triggers()
 
     first, second, final, next_window = handler.events
     assert first["window"] == {"start": iso(start), "end": iso(start + timedelta(seconds=30))}
@@ -133,16 +137,18 @@ def test_window_state_is_carried_and_the_final_invoke_closes_the_window(
 
 
 def test_records_left_when_the_window_ends_come_in_the_final_invoke(
-    mock: MockStreams, ddb: Any, table: str
+    dynastream: MockStreams, ddb: Any, table: str
 ) -> None:
-    to_window_start(mock, 60)
+    to_window_start(dynastream, 60)
     handler = Counter()
-    mock.add_trigger("Users", handler, StartingPosition="TRIM_HORIZON", TumblingWindowInSeconds=60)
+    dynastream.add_trigger(
+        "Users", handler, StartingPosition="TRIM_HORIZON", TumblingWindowInSeconds=60
+    )
     put(ddb, "a")
-    mock.clock.advance(seconds=61)
+    dynastream.clock.advance(seconds=61)
     put(ddb, "b")
 
-    mock.run_triggers()
+    dynastream.run_triggers()
 
     assert [(ids_of(e), e["isFinalInvokeForWindow"]) for e in handler.events] == [
         (["a"], True),
@@ -151,28 +157,28 @@ def test_records_left_when_the_window_ends_come_in_the_final_invoke(
 
 
 def test_a_window_handler_that_returns_no_state_fails_and_is_retried(
-    mock: MockStreams, ddb: Any, table: str
+    dynastream: MockStreams, ddb: Any, table: str
 ) -> None:
     answers: list[Any] = [None, {"batchItemFailures": []}, {"state": {"n": 1}}]
 
     def forgetful(event: dict[str, Any], context: Any) -> Any:
         return answers.pop(0)
 
-    trigger = mock.add_trigger(
+    trigger = dynastream.add_trigger(
         "Users", forgetful, StartingPosition="TRIM_HORIZON", TumblingWindowInSeconds=60
     )
     put(ddb, "a")
 
-    results = [[i.ok for i in mock.run_triggers()] for _ in range(3)]
+    results = [[i.ok for i in dynastream.run_triggers()] for _ in range(3)]
 
     assert results == [[False], [False], [True]]
     assert "state" in trigger.invocations[0].reason
 
 
 def test_a_state_over_one_megabyte_ends_the_window_early(
-    mock: MockStreams, ddb: Any, table: str
+    dynastream: MockStreams, ddb: Any, table: str
 ) -> None:
-    to_window_start(mock, 60)
+    to_window_start(dynastream, 60)
     events: list[dict[str, Any]] = []
 
     def hoarder(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -181,11 +187,13 @@ def test_a_state_over_one_megabyte_ends_the_window_early(
             return {"state": {}}
         return {"state": {"log": "x" * (1024 * 1024 + 1)}}
 
-    mock.add_trigger("Users", hoarder, StartingPosition="TRIM_HORIZON", TumblingWindowInSeconds=60)
+    dynastream.add_trigger(
+        "Users", hoarder, StartingPosition="TRIM_HORIZON", TumblingWindowInSeconds=60
+    )
     put(ddb, "a")
-    mock.run_triggers()
+    dynastream.run_triggers()
     put(ddb, "b")
-    mock.run_triggers()
+    dynastream.run_triggers()
 
     flags = [(e["isFinalInvokeForWindow"], e["isWindowTerminatedEarly"]) for e in events]
     assert flags[:3] == [(False, False), (True, True), (False, False)]

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from conftest import create_stream_table
+from helpers import create_stream_table
 
 from dynastream_mock import MockStreams
 
@@ -16,10 +16,10 @@ def handler(event: dict[str, Any], context: Any) -> None:
     return None
 
 
-def refused(mock: MockStreams, **parameters: Any) -> dict[str, Any]:
+def refused(dynastream: MockStreams, **parameters: Any) -> dict[str, Any]:
     parameters.setdefault("StartingPosition", "TRIM_HORIZON")
     with pytest.raises(ClientError) as raised:
-        mock.add_trigger("Users", handler, **parameters)
+        dynastream.add_trigger("Users", handler, **parameters)
     assert raised.value.operation_name == "CreateEventSourceMapping"
     response: dict[str, Any] = raised.value.response
     return response
@@ -31,8 +31,8 @@ def table(ddb: Any) -> str:
     return arn
 
 
-def test_defaults_are_lambdas(mock: MockStreams, table: str) -> None:
-    trigger = mock.add_trigger("Users", handler, StartingPosition="LATEST")
+def test_defaults_are_lambdas(dynastream: MockStreams, table: str) -> None:
+    trigger = dynastream.add_trigger("Users", handler, StartingPosition="LATEST")
 
     config = trigger.config
     assert (config.batch_size, config.maximum_batching_window_in_seconds) == (100, 0)
@@ -48,16 +48,16 @@ def test_defaults_are_lambdas(mock: MockStreams, table: str) -> None:
     assert trigger.function_arn == "arn:aws:lambda:eu-west-1:123456789012:function:handler"
 
 
-def test_a_stream_arn_works_as_well_as_a_table_name(mock: MockStreams, table: str) -> None:
-    trigger = mock.add_trigger(table, handler, StartingPosition="TRIM_HORIZON")
+def test_a_stream_arn_works_as_well_as_a_table_name(dynastream: MockStreams, table: str) -> None:
+    trigger = dynastream.add_trigger(table, handler, StartingPosition="TRIM_HORIZON")
 
     assert trigger.stream_arn == table
 
 
 def test_batch_size_above_ten_thousand_is_a_validation_exception(
-    mock: MockStreams, table: str
+    dynastream: MockStreams, table: str
 ) -> None:
-    response = refused(mock, BatchSize=20000)
+    response = refused(dynastream, BatchSize=20000)
 
     assert response["Error"] == {
         "Code": "ValidationException",
@@ -67,8 +67,10 @@ def test_batch_size_above_ten_thousand_is_a_validation_exception(
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 400
 
 
-def test_several_bad_values_are_reported_together(mock: MockStreams, table: str) -> None:
-    response = refused(mock, BatchSize=0, ParallelizationFactor=11, TumblingWindowInSeconds=901)
+def test_several_bad_values_are_reported_together(dynastream: MockStreams, table: str) -> None:
+    response = refused(
+        dynastream, BatchSize=0, ParallelizationFactor=11, TumblingWindowInSeconds=901
+    )
 
     message = response["Error"]["Message"]
     assert message.startswith("3 validation errors detected: ")
@@ -92,9 +94,9 @@ def test_several_bad_values_are_reported_together(mock: MockStreams, table: str)
     ],
 )
 def test_out_of_range_numbers_name_the_parameter(
-    mock: MockStreams, table: str, name: str, value: int, where: str
+    dynastream: MockStreams, table: str, name: str, value: int, where: str
 ) -> None:
-    response = refused(mock, **{name: value})
+    response = refused(dynastream, **{name: value})
 
     assert response["Error"]["Code"] == "ValidationException"
     assert (
@@ -103,8 +105,8 @@ def test_out_of_range_numbers_name_the_parameter(
     )
 
 
-def test_boundaries_are_accepted(mock: MockStreams, table: str) -> None:
-    mock.add_trigger(
+def test_boundaries_are_accepted(dynastream: MockStreams, table: str) -> None:
+    dynastream.add_trigger(
         "Users",
         handler,
         StartingPosition="LATEST",
@@ -115,7 +117,7 @@ def test_boundaries_are_accepted(mock: MockStreams, table: str) -> None:
         ParallelizationFactor=10,
         TumblingWindowInSeconds=900,
     )
-    mock.add_trigger(
+    dynastream.add_trigger(
         "Users",
         lambda event, context: None,
         StartingPosition="LATEST",
@@ -124,8 +126,10 @@ def test_boundaries_are_accepted(mock: MockStreams, table: str) -> None:
     )
 
 
-def test_unknown_starting_position_is_an_enum_violation(mock: MockStreams, table: str) -> None:
-    response = refused(mock, StartingPosition="OLDEST")
+def test_unknown_starting_position_is_an_enum_violation(
+    dynastream: MockStreams, table: str
+) -> None:
+    response = refused(dynastream, StartingPosition="OLDEST")
 
     assert response["Error"]["Message"] == (
         "1 validation error detected: Value 'OLDEST' at 'startingPosition' failed to satisfy "
@@ -133,8 +137,10 @@ def test_unknown_starting_position_is_an_enum_violation(mock: MockStreams, table
     )
 
 
-def test_at_timestamp_is_unsupported_for_a_dynamodb_stream(mock: MockStreams, table: str) -> None:
-    response = refused(mock, StartingPosition="AT_TIMESTAMP")
+def test_at_timestamp_is_unsupported_for_a_dynamodb_stream(
+    dynastream: MockStreams, table: str
+) -> None:
+    response = refused(dynastream, StartingPosition="AT_TIMESTAMP")
 
     assert response["Error"] == {
         "Code": "InvalidParameterValueException",
@@ -143,8 +149,10 @@ def test_at_timestamp_is_unsupported_for_a_dynamodb_stream(mock: MockStreams, ta
 
 
 @pytest.mark.parametrize("age", [0, 59])
-def test_record_age_below_sixty_seconds_is_refused(mock: MockStreams, table: str, age: int) -> None:
-    response = refused(mock, MaximumRecordAgeInSeconds=age)
+def test_record_age_below_sixty_seconds_is_refused(
+    dynastream: MockStreams, table: str, age: int
+) -> None:
+    response = refused(dynastream, MaximumRecordAgeInSeconds=age)
 
     assert response["Error"] == {
         "Code": "InvalidParameterValueException",
@@ -153,8 +161,8 @@ def test_record_age_below_sixty_seconds_is_refused(mock: MockStreams, table: str
     }
 
 
-def test_unknown_function_response_type_is_refused(mock: MockStreams, table: str) -> None:
-    response = refused(mock, FunctionResponseTypes=["ReportEverything"])
+def test_unknown_function_response_type_is_refused(dynastream: MockStreams, table: str) -> None:
+    response = refused(dynastream, FunctionResponseTypes=["ReportEverything"])
 
     assert response["Error"]["Message"] == (
         "1 validation error detected: Value '[ReportEverything]' at 'functionResponseTypes' "
@@ -178,8 +186,10 @@ def test_unknown_function_response_type_is_refused(mock: MockStreams, table: str
         '{"$or": [{"eventName": ["INSERT"]}]}',
     ],
 )
-def test_invalid_filter_pattern_is_refused(mock: MockStreams, table: str, pattern: str) -> None:
-    response = refused(mock, FilterCriteria={"Filters": [{"Pattern": pattern}]})
+def test_invalid_filter_pattern_is_refused(
+    dynastream: MockStreams, table: str, pattern: str
+) -> None:
+    response = refused(dynastream, FilterCriteria={"Filters": [{"Pattern": pattern}]})
 
     assert response["Error"] == {
         "Code": "InvalidParameterValueException",
@@ -187,21 +197,21 @@ def test_invalid_filter_pattern_is_refused(mock: MockStreams, table: str, patter
     }
 
 
-def test_more_than_five_filters_are_refused(mock: MockStreams, table: str) -> None:
+def test_more_than_five_filters_are_refused(dynastream: MockStreams, table: str) -> None:
     filters = [{"Pattern": json.dumps({"eventName": [f"E{i}"]})} for i in range(6)]
 
-    response = refused(mock, FilterCriteria={"Filters": filters})
+    response = refused(dynastream, FilterCriteria={"Filters": filters})
 
     assert response["Error"]["Code"] == "InvalidParameterValueException"
     assert "quota of 5" in response["Error"]["Message"]
 
 
 def test_a_pattern_longer_than_4096_characters_is_a_validation_exception(
-    mock: MockStreams, table: str
+    dynastream: MockStreams, table: str
 ) -> None:
     pattern = json.dumps({"eventName": ["X" * 4100]})
 
-    response = refused(mock, FilterCriteria={"Filters": [{"Pattern": pattern}]})
+    response = refused(dynastream, FilterCriteria={"Filters": [{"Pattern": pattern}]})
 
     assert response["Error"]["Code"] == "ValidationException"
     assert "at 'filterCriteria.filters.1.member.pattern'" in response["Error"]["Message"]
@@ -209,11 +219,11 @@ def test_a_pattern_longer_than_4096_characters_is_a_validation_exception(
 
 
 def test_second_mapping_of_the_same_handler_is_a_resource_conflict(
-    mock: MockStreams, table: str
+    dynastream: MockStreams, table: str
 ) -> None:
-    first = mock.add_trigger("Users", handler, StartingPosition="LATEST")
+    first = dynastream.add_trigger("Users", handler, StartingPosition="LATEST")
 
-    response = refused(mock, StartingPosition="LATEST")
+    response = refused(dynastream, StartingPosition="LATEST")
 
     assert response["Error"]["Code"] == "ResourceConflictException"
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 409
@@ -221,14 +231,14 @@ def test_second_mapping_of_the_same_handler_is_a_resource_conflict(
     assert first.uuid in response["Error"]["Message"]
     # Once the first is deleted, the handler can be mapped again.
     first.delete()
-    mock.add_trigger("Users", handler, StartingPosition="LATEST")
+    dynastream.add_trigger("Users", handler, StartingPosition="LATEST")
 
 
-def test_handler_and_on_failure_must_be_callable(mock: MockStreams, table: str) -> None:
+def test_handler_and_on_failure_must_be_callable(dynastream: MockStreams, table: str) -> None:
     with pytest.raises(TypeError, match="handler as a callable"):
-        mock.add_trigger("Users", "handler", StartingPosition="LATEST")  # type: ignore[arg-type]
+        dynastream.add_trigger("Users", "handler", StartingPosition="LATEST")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="on_failure= as a callable or None"):
-        mock.add_trigger(
+        dynastream.add_trigger(
             "Users",
             handler,
             StartingPosition="LATEST",
@@ -236,18 +246,18 @@ def test_handler_and_on_failure_must_be_callable(mock: MockStreams, table: str) 
         )
 
 
-def test_wrong_python_types_are_type_errors(mock: MockStreams, table: str) -> None:
+def test_wrong_python_types_are_type_errors(dynastream: MockStreams, table: str) -> None:
     with pytest.raises(TypeError, match="BatchSize= as a whole number, got '10'"):
-        mock.add_trigger(
+        dynastream.add_trigger(
             "Users",
             handler,
             StartingPosition="LATEST",
             BatchSize="10",  # type: ignore[arg-type]
         )
     with pytest.raises(TypeError, match="StartingPosition="):
-        mock.add_trigger("Users", handler, StartingPosition=None)  # type: ignore[arg-type]
+        dynastream.add_trigger("Users", handler, StartingPosition=None)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="FilterCriteria="):
-        mock.add_trigger(
+        dynastream.add_trigger(
             "Users",
             handler,
             StartingPosition="LATEST",
@@ -255,9 +265,9 @@ def test_wrong_python_types_are_type_errors(mock: MockStreams, table: str) -> No
         )
 
 
-def test_unknown_table_lists_the_tables(mock: MockStreams, table: str) -> None:
+def test_unknown_table_lists_the_tables(dynastream: MockStreams, table: str) -> None:
     with pytest.raises(ValueError, match="no table 'Usrs' in eu-west-1; tables: Users"):
-        mock.add_trigger("Usrs", handler, StartingPosition="LATEST", region="eu-west-1")
+        dynastream.add_trigger("Usrs", handler, StartingPosition="LATEST", region="eu-west-1")
 
 
 def test_add_trigger_needs_an_active_mock() -> None:

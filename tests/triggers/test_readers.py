@@ -8,7 +8,7 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from conftest import REGION, create_stream_table
+from helpers import REGION, create_stream_table
 
 from dynastream_mock import MockStreams, mock_streams
 
@@ -46,21 +46,21 @@ def only_shard(streams: Any, arn: str) -> str:
 
 
 @pytest.fixture
-def table(mock: MockStreams, ddb: Any) -> str:
-    mock.clock.freeze()
+def table(dynastream: MockStreams, ddb: Any) -> str:
+    dynastream.clock.freeze()
     arn: str = create_stream_table(ddb)["LatestStreamArn"]
     put(ddb, "a")
     return arn
 
 
 def test_two_triggers_and_a_reader_throttle_the_reader(
-    mock: MockStreams, ddb: Any, streams: Any, table: str
+    dynastream: MockStreams, ddb: Any, streams: Any, table: str
 ) -> None:
-    mock.add_trigger("Users", handler_named("email"), StartingPosition="TRIM_HORIZON")
-    mock.add_trigger("Users", handler_named("analytics"), StartingPosition="TRIM_HORIZON")
-    mock.run_triggers()
+    dynastream.add_trigger("Users", handler_named("email"), StartingPosition="TRIM_HORIZON")
+    dynastream.add_trigger("Users", handler_named("analytics"), StartingPosition="TRIM_HORIZON")
+    dynastream.run_triggers()
     # Triggers hold their slots even when idle, however long.
-    mock.clock.advance(hours=1)
+    dynastream.clock.advance(hours=1)
 
     with pytest.raises(ClientError) as raised:
         read_once(table, only_shard(streams, table))
@@ -71,48 +71,48 @@ def test_two_triggers_and_a_reader_throttle_the_reader(
 
 
 def test_triggers_hold_their_slots_before_their_first_run(
-    mock: MockStreams, ddb: Any, streams: Any, table: str
+    dynastream: MockStreams, ddb: Any, streams: Any, table: str
 ) -> None:
-    mock.add_trigger("Users", handler_named("email"), StartingPosition="LATEST")
-    mock.add_trigger("Users", handler_named("analytics"), StartingPosition="LATEST")
+    dynastream.add_trigger("Users", handler_named("email"), StartingPosition="LATEST")
+    dynastream.add_trigger("Users", handler_named("analytics"), StartingPosition="LATEST")
 
     with pytest.raises(ClientError, match="LimitExceededException"):
         read_once(table, only_shard(streams, table))
 
 
 def test_one_trigger_leaves_room_for_a_reader(
-    mock: MockStreams, ddb: Any, streams: Any, table: str
+    dynastream: MockStreams, ddb: Any, streams: Any, table: str
 ) -> None:
-    mock.add_trigger("Users", handler_named("email"), StartingPosition="TRIM_HORIZON")
+    dynastream.add_trigger("Users", handler_named("email"), StartingPosition="TRIM_HORIZON")
 
     assert len(read_once(table, only_shard(streams, table))) == 1
 
 
 def test_a_third_trigger_is_accepted_but_makes_no_progress_until_a_slot_frees(
-    mock: MockStreams, ddb: Any, table: str
+    dynastream: MockStreams, ddb: Any, table: str
 ) -> None:
     third_seen: list[str] = []
-    email = mock.add_trigger("Users", handler_named("email"), StartingPosition="TRIM_HORIZON")
-    mock.add_trigger("Users", handler_named("analytics"), StartingPosition="TRIM_HORIZON")
-    search = mock.add_trigger(
+    email = dynastream.add_trigger("Users", handler_named("email"), StartingPosition="TRIM_HORIZON")
+    dynastream.add_trigger("Users", handler_named("analytics"), StartingPosition="TRIM_HORIZON")
+    search = dynastream.add_trigger(
         "Users", handler_named("search", third_seen), StartingPosition="TRIM_HORIZON"
     )
 
-    made = mock.run_triggers()
-    mock.clock.advance(minutes=5)
-    made += mock.run_triggers()
+    made = dynastream.run_triggers()
+    dynastream.clock.advance(minutes=5)
+    made += dynastream.run_triggers()
 
     assert len(made) == 2 and search.invocations == [] and third_seen == []
     email.delete()
-    mock.run_triggers()
+    dynastream.run_triggers()
     assert third_seen == ["a"]
 
 
 def test_disabling_a_trigger_frees_its_slot(
-    mock: MockStreams, ddb: Any, streams: Any, table: str
+    dynastream: MockStreams, ddb: Any, streams: Any, table: str
 ) -> None:
-    email = mock.add_trigger("Users", handler_named("email"), StartingPosition="TRIM_HORIZON")
-    analytics = mock.add_trigger(
+    email = dynastream.add_trigger("Users", handler_named("email"), StartingPosition="TRIM_HORIZON")
+    analytics = dynastream.add_trigger(
         "Users", handler_named("analytics"), StartingPosition="TRIM_HORIZON"
     )
     shard_id = only_shard(streams, table)
@@ -125,11 +125,11 @@ def test_disabling_a_trigger_frees_its_slot(
     # The reader now holds the slot; enabling the trigger again waits for it to idle.
     email.enable()
     put(ddb, "b")
-    mock.run_triggers()
+    dynastream.run_triggers()
     assert len(analytics.invocations) == 1
     assert email.invocations == []
-    mock.clock.advance(seconds=1)
-    mock.run_triggers()
+    dynastream.clock.advance(seconds=1)
+    dynastream.run_triggers()
     assert [r["dynamodb"]["Keys"]["id"]["S"] for r in email.invocations[0].event["Records"]] == [
         "a",
         "b",
@@ -137,16 +137,16 @@ def test_disabling_a_trigger_frees_its_slot(
 
 
 def test_finishing_a_closed_shard_frees_the_slot(
-    mock: MockStreams, ddb: Any, streams: Any, table: str
+    dynastream: MockStreams, ddb: Any, streams: Any, table: str
 ) -> None:
     parent = only_shard(streams, table)
-    mock.add_trigger("Users", handler_named("email"), StartingPosition="TRIM_HORIZON")
-    mock.add_trigger("Users", handler_named("analytics"), StartingPosition="TRIM_HORIZON")
-    children = mock.split_shard("Users")
+    dynastream.add_trigger("Users", handler_named("email"), StartingPosition="TRIM_HORIZON")
+    dynastream.add_trigger("Users", handler_named("analytics"), StartingPosition="TRIM_HORIZON")
+    children = dynastream.split_shard("Users")
 
     with pytest.raises(ClientError):
         read_once(table, parent)
-    mock.run_triggers()
+    dynastream.run_triggers()
 
     assert len(read_once(table, parent)) == 1
     # The children are not finished: the triggers still hold them.

@@ -6,7 +6,7 @@ import itertools
 from typing import Any
 
 import boto3
-from conftest import REGION, create_stream_table
+from helpers import REGION, create_stream_table
 
 from dynastream_mock import mock_streams
 

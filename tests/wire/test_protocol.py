@@ -11,7 +11,7 @@ import pytest
 import requests
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from conftest import REGION
+from helpers import REGION
 
 from dynastream_mock import MockStreams, mock_streams
 from dynastream_mock.errors import ResourceNotFoundException
@@ -28,7 +28,7 @@ def post(url: str, target: str | None, body: bytes | str) -> requests.Response:
     return requests.post(url, headers=headers, data=body, timeout=5)
 
 
-def test_raw_requests_are_answered_with_aws_headers(mock: MockStreams) -> None:
+def test_raw_requests_are_answered_with_aws_headers(dynastream: MockStreams) -> None:
     answer = post(ENDPOINT, "DynamoDB_20120810.ListTables", b"{}")
 
     assert answer.status_code == 200
@@ -39,7 +39,7 @@ def test_raw_requests_are_answered_with_aws_headers(mock: MockStreams) -> None:
 
 
 @pytest.mark.parametrize("url", [ENDPOINT, STREAMS_ENDPOINT])
-def test_unknown_operation(mock: MockStreams, url: str) -> None:
+def test_unknown_operation(dynastream: MockStreams, url: str) -> None:
     prefix = "DynamoDB_20120810" if url == ENDPOINT else "DynamoDBStreams_20120810"
 
     answer = post(url, f"{prefix}.FlyToTheMoon", b"{}")
@@ -49,7 +49,7 @@ def test_unknown_operation(mock: MockStreams, url: str) -> None:
 
 
 @pytest.mark.parametrize("body", [b"{not json", b"[1, 2]", b'"text"'])
-def test_malformed_bodies_are_serialization_errors(mock: MockStreams, body: bytes) -> None:
+def test_malformed_bodies_are_serialization_errors(dynastream: MockStreams, body: bytes) -> None:
     answer = post(ENDPOINT, "DynamoDB_20120810.ListTables", body)
 
     assert answer.status_code == 400
@@ -97,7 +97,7 @@ def test_client_with_its_own_endpoint_is_left_alone() -> None:
         assert not isinstance(raised.value, ClientError)
 
 
-def test_other_services_are_not_answered(mock: MockStreams) -> None:
+def test_other_services_are_not_answered(dynastream: MockStreams) -> None:
     sqs = boto3.client(
         "sqs",
         region_name=REGION,
@@ -109,7 +109,7 @@ def test_other_services_are_not_answered(mock: MockStreams) -> None:
     assert not isinstance(raised.value, ClientError)
 
 
-def test_a_users_own_responses_mock_keeps_working(mock: MockStreams) -> None:
+def test_a_users_own_responses_mock_keeps_working(dynastream: MockStreams) -> None:
     import responses
 
     with responses.RequestsMock() as theirs:

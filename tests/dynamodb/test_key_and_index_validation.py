@@ -1,4 +1,4 @@
-"""Behaviours moto's black-box DynamoDB tests check that dynastream_mock got wrong (issue 4).
+"""CreateTable and key-value validation edge cases that the live service refuses (issue 4).
 
 Each one is what the live service does, as reported by its users and by moto's tests.
 """
