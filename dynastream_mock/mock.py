@@ -17,6 +17,7 @@ from .faults import Faults
 from .intercept import active
 from .options import DEFAULTS, MockOptions, build_settings
 from .service import Service
+from .triggers import Invocation, Trigger, TriggerParameters
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -204,58 +205,30 @@ class MockStreams:
         table_or_stream_arn: str,
         handler: Callable[[dict[str, Any], Any], Any],
         *,
-        # Spelled as in the Lambda API, so a mapping's parameters can be pasted in.
-        StartingPosition: str,
-        BatchSize: int = 100,
-        MaximumBatchingWindowInSeconds: int = 0,
-        MaximumRetryAttempts: int = -1,
-        MaximumRecordAgeInSeconds: int = -1,
-        BisectBatchOnFunctionError: bool = False,
-        ParallelizationFactor: int = 1,
-        FunctionResponseTypes: list[str] | None = None,
-        FilterCriteria: dict[str, Any] | None = None,
-        TumblingWindowInSeconds: int = 0,
-        Enabled: bool = True,
         on_failure: Callable[[dict[str, Any]], Any] | None = None,
         region: str | None = None,
-    ) -> triggers.Trigger:
+        **parameters: Unpack[TriggerParameters],
+    ) -> Trigger:
         """Run ``handler`` on the stream as a Lambda event source mapping would.
 
-        The parameters are CreateEventSourceMapping's that apply to DynamoDB Streams, with
-        Lambda's defaults; values Lambda refuses raise ``botocore.exceptions.ClientError``
-        with Lambda's code and message. ``on_failure`` receives what an on-failure
-        destination would. Nothing runs until ``run_triggers()``.
-
-        >>> trigger = mock.add_trigger(  # doctest: +SKIP
-        ...     "Users", handler, StartingPosition="TRIM_HORIZON", BatchSize=10,
-        ...     FunctionResponseTypes=["ReportBatchItemFailures"], on_failure=failed.append,
-        ... )
+        ``parameters`` are CreateEventSourceMapping's that apply to DynamoDB Streams, spelled
+        as in the Lambda API (``StartingPosition`` is required), with Lambda's defaults;
+        values Lambda refuses raise ``botocore.exceptions.ClientError`` with Lambda's code and
+        message. ``on_failure`` receives what an on-failure destination would. Nothing runs
+        until ``run_triggers()``.
         """
         service = self._running("add_trigger")
-        parameters = {
-            "StartingPosition": StartingPosition,
-            "BatchSize": BatchSize,
-            "MaximumBatchingWindowInSeconds": MaximumBatchingWindowInSeconds,
-            "MaximumRetryAttempts": MaximumRetryAttempts,
-            "MaximumRecordAgeInSeconds": MaximumRecordAgeInSeconds,
-            "BisectBatchOnFunctionError": BisectBatchOnFunctionError,
-            "ParallelizationFactor": ParallelizationFactor,
-            "FunctionResponseTypes": FunctionResponseTypes,
-            "TumblingWindowInSeconds": TumblingWindowInSeconds,
-            "Enabled": Enabled,
-        }
         return triggers.add_trigger(
             service.world,
             service.triggers,
             table_or_stream_arn,
             handler,
             parameters=parameters,
-            filter_criteria=FilterCriteria,
             on_failure=on_failure,
             region=region,
         )
 
-    def run_triggers(self) -> list[triggers.Invocation]:
+    def run_triggers(self) -> list[Invocation]:
         """Make every trigger invocation that is due, now, in this thread; return them.
 
         Stops when no trigger can make progress. A failing batch gets one attempt per call

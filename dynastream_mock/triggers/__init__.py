@@ -18,7 +18,7 @@ from ..tools import find_stream
 from .delivery import run_triggers
 from .errors import lambda_error
 from .events import LambdaContext, stable_uuid
-from .parameters import TriggerConfig, check_callable, validate_parameters
+from .parameters import TriggerConfig, TriggerParameters, check_callable, validate_parameters
 from .trigger import Invocation, OnFailure, Trigger
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "LambdaContext",
     "Trigger",
     "TriggerConfig",
+    "TriggerParameters",
     "add_trigger",
     "run_triggers",
 ]
@@ -49,7 +50,6 @@ def add_trigger(
     handler: Callable[..., Any],
     *,
     parameters: Mapping[str, Any],
-    filter_criteria: object = None,
     on_failure: OnFailure | None = None,
     region: str | None = None,
 ) -> Trigger:
@@ -61,7 +61,7 @@ def add_trigger(
     region_world, stream = find_stream(
         world, table_or_stream_arn, region=region, enabled_only=not by_arn
     )
-    config = validate_parameters(stream.arn, parameters, filter_criteria)
+    config = validate_parameters(stream.arn, parameters)
     function_name = function_name_of(handler)
     with region_world.lock:
         for other in registry:

@@ -8,10 +8,11 @@ are checked here with Lambda's own words (spec, "Lambda event source mappings on
 
 from __future__ import annotations
 
+import difflib
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 import botocore.loaders
 
@@ -36,21 +37,56 @@ STREAM_PARAMETERS = (
 )
 
 
+class TriggerParameters(TypedDict, total=False):
+    """The parameters of ``add_trigger``: CreateEventSourceMapping's, in Lambda's spelling.
+
+    ``StartingPosition`` is required; the others default as in Lambda (``LAMBDA_DEFAULTS``).
+    """
+
+    StartingPosition: str
+    BatchSize: int
+    MaximumBatchingWindowInSeconds: int
+    MaximumRetryAttempts: int
+    MaximumRecordAgeInSeconds: int
+    BisectBatchOnFunctionError: bool
+    ParallelizationFactor: int
+    FunctionResponseTypes: list[str] | None
+    FilterCriteria: dict[str, Any] | None
+    TumblingWindowInSeconds: int
+    Enabled: bool
+
+
+#: Lambda's defaults for a DynamoDB stream mapping: the one place they are written.
+LAMBDA_DEFAULTS: dict[str, Any] = {
+    "BatchSize": 100,
+    "MaximumBatchingWindowInSeconds": 0,
+    "MaximumRetryAttempts": -1,
+    "MaximumRecordAgeInSeconds": -1,
+    "BisectBatchOnFunctionError": False,
+    "ParallelizationFactor": 1,
+    "FunctionResponseTypes": (),
+    "TumblingWindowInSeconds": 0,
+    "Enabled": True,
+}
+
+_ACCEPTED = (*STREAM_PARAMETERS, "FilterCriteria")
+
+
 @dataclass(frozen=True, slots=True)
 class TriggerConfig:
     """A trigger's validated parameters, in Lambda's spelling and units (seconds)."""
 
     starting_position: str
-    batch_size: int = 100
-    maximum_batching_window_in_seconds: int = 0
-    maximum_retry_attempts: int = -1
-    maximum_record_age_in_seconds: int = -1
-    bisect_batch_on_function_error: bool = False
-    parallelization_factor: int = 1
-    report_batch_item_failures: bool = False
-    filters: tuple[FilterPattern, ...] = ()
-    tumbling_window_in_seconds: int = 0
-    enabled: bool = True
+    batch_size: int
+    maximum_batching_window_in_seconds: int
+    maximum_retry_attempts: int
+    maximum_record_age_in_seconds: int
+    bisect_batch_on_function_error: bool
+    parallelization_factor: int
+    report_batch_item_failures: bool
+    filters: tuple[FilterPattern, ...]
+    tumbling_window_in_seconds: int
+    enabled: bool
 
 
 @functools.cache
@@ -162,16 +198,36 @@ def _filter_texts(criteria: object) -> list[str]:
     return texts
 
 
-def validate_parameters(
-    stream_arn: str, parameters: Mapping[str, Any], filter_criteria: object
-) -> TriggerConfig:
+def _check_names(parameters: Mapping[str, Any]) -> None:
+    unknown = sorted(set(parameters) - set(_ACCEPTED))
+    if unknown:
+        hints = "".join(
+            f" ({name!r}: did you mean {close[0]!r}?)"
+            for name in unknown
+            if (close := difflib.get_close_matches(name, _ACCEPTED, n=1))
+        )
+        raise TypeError(
+            f"add_trigger() got unknown parameter(s) {', '.join(map(repr, unknown))}{hints}; "
+            f"parameters are: {', '.join(_ACCEPTED)}"
+        )
+
+
+def validate_parameters(stream_arn: str, parameters: Mapping[str, Any]) -> TriggerConfig:
     """Check every parameter as Lambda would; return them as a :class:`TriggerConfig`.
 
-    ``parameters`` maps CreateEventSourceMapping names (``BatchSize``, ...) to values.
+    ``parameters`` maps CreateEventSourceMapping names (``BatchSize``, ...) to values; a
+    missing or None value takes Lambda's default.
 
-    >>> validate_parameters(arn, {"StartingPosition": "LATEST"}, None)  # doctest: +SKIP
-    TriggerConfig(starting_position='LATEST', batch_size=100, ...)
+    >>> config = validate_parameters(
+    ...     "arn:aws:dynamodb:eu-west-1:123456789012:table/Users/stream/2026-12-02T00:00:00.000",
+    ...     {"StartingPosition": "LATEST", "BatchSize": 10},
+    ... )
+    >>> config.batch_size, config.maximum_retry_attempts
+    (10, -1)
     """
+    _check_names(parameters)
+    filter_criteria = parameters.get("FilterCriteria")
+    parameters = {name: value for name, value in parameters.items() if name != "FilterCriteria"}
     if parameters.get("StartingPosition") is None:
         raise TypeError(
             "add_trigger() needs StartingPosition= 'TRIM_HORIZON' or 'LATEST', as Lambda "
@@ -213,22 +269,22 @@ def validate_parameters(
         )
     filters = parse_filters(texts)
 
-    def given(name: str, default: Any) -> Any:
+    def given(name: str) -> Any:
         value = parameters.get(name)
-        return default if value is None else value
+        return LAMBDA_DEFAULTS[name] if value is None else value
 
     return TriggerConfig(
         starting_position=starting_position,
-        batch_size=given("BatchSize", 100),
-        maximum_batching_window_in_seconds=given("MaximumBatchingWindowInSeconds", 0),
-        maximum_retry_attempts=given("MaximumRetryAttempts", -1),
-        maximum_record_age_in_seconds=given("MaximumRecordAgeInSeconds", -1),
-        bisect_batch_on_function_error=given("BisectBatchOnFunctionError", False),
-        parallelization_factor=given("ParallelizationFactor", 1),
-        report_batch_item_failures="ReportBatchItemFailures" in given("FunctionResponseTypes", ()),
+        batch_size=given("BatchSize"),
+        maximum_batching_window_in_seconds=given("MaximumBatchingWindowInSeconds"),
+        maximum_retry_attempts=given("MaximumRetryAttempts"),
+        maximum_record_age_in_seconds=given("MaximumRecordAgeInSeconds"),
+        bisect_batch_on_function_error=given("BisectBatchOnFunctionError"),
+        parallelization_factor=given("ParallelizationFactor"),
+        report_batch_item_failures="ReportBatchItemFailures" in given("FunctionResponseTypes"),
         filters=filters,
-        tumbling_window_in_seconds=given("TumblingWindowInSeconds", 0),
-        enabled=given("Enabled", True),
+        tumbling_window_in_seconds=given("TumblingWindowInSeconds"),
+        enabled=given("Enabled"),
     )
 
 

@@ -277,3 +277,19 @@ def test_add_trigger_needs_an_active_mock() -> None:
         idle.add_trigger("Users", handler, StartingPosition="LATEST")
     with pytest.raises(RuntimeError, match="run_triggers"):
         idle.run_triggers()
+
+
+def test_an_unknown_parameter_is_a_type_error_with_a_hint(
+    dynastream: MockStreams, table: str
+) -> None:
+    with pytest.raises(TypeError) as raised:
+        dynastream.add_trigger(
+            table,
+            lambda event, context: None,
+            StartingPosition="LATEST",
+            BatchSise=10,  # type: ignore[call-arg]
+        )
+    message = str(raised.value)
+    assert "unknown parameter(s) 'BatchSise'" in message
+    assert "did you mean 'BatchSize'?" in message
+    assert dynastream.run_triggers() == []
