@@ -6,8 +6,24 @@
 """
 
 from .clock import Clock
+from .faults import Fault, Faults
 from .mock import MockStreams, current, mock_streams
+from .options import MockOptions
+from .triggers import Invocation, LambdaContext, Trigger, TriggerParameters
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["Clock", "MockStreams", "__version__", "current", "mock_streams"]
+__all__ = [
+    "Clock",
+    "Fault",
+    "Faults",
+    "Invocation",
+    "LambdaContext",
+    "MockOptions",
+    "MockStreams",
+    "Trigger",
+    "TriggerParameters",
+    "__version__",
+    "current",
+    "mock_streams",
+]

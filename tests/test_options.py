@@ -246,3 +246,15 @@ def test_zero_transitions_make_tables_active_at_once() -> None:
     with mock_streams():
         ddb = boto3.client("dynamodb", region_name=REGION)
         assert create_stream_table(ddb)["TableStatus"] == "ACTIVE"
+
+
+def test_the_types_public_methods_return_are_exported() -> None:
+    import dynastream_mock
+
+    with mock_streams() as mock:
+        fault = mock.faults.add("GetRecords", "InternalServerError")
+        assert isinstance(fault, dynastream_mock.Fault)
+        assert isinstance(mock.faults, dynastream_mock.Faults)
+    for name in ("Trigger", "Invocation", "LambdaContext", "MockOptions", "TriggerParameters"):
+        assert name in dynastream_mock.__all__
+        assert getattr(dynastream_mock, name).__module__.startswith("dynastream_mock.")
