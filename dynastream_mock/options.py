@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any, TypedDict
 
@@ -83,22 +84,37 @@ def _account_id(value: object) -> str:
     return value
 
 
+def refuse_unknown_keywords(
+    function: str, noun: str, given: Iterable[str], accepted: Iterable[str]
+) -> None:
+    """``TypeError`` naming the unknown keywords, each with a "did you mean" when one is close.
+
+    >>> refuse_unknown_keywords("mock_streams()", "option", ["partition"], DEFAULTS)
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    TypeError: mock_streams() got unknown option(s) 'partition' (...did you mean 'partitions'?)...
+    """
+    known = list(accepted)
+    unknown = sorted(set(given) - set(known))
+    if not unknown:
+        return
+    hints = "".join(
+        f" ({name!r}: did you mean {close[0]!r}?)"
+        for name in unknown
+        if (close := difflib.get_close_matches(name, known, n=1))
+    )
+    raise TypeError(
+        f"{function} got unknown {noun}(s) {', '.join(map(repr, unknown))}{hints}; "
+        f"{noun}s are: {', '.join(known)}"
+    )
+
+
 def build_settings(options: MockOptions | dict[str, Any]) -> Settings:
     """Check ``mock_streams`` keyword options and return backend settings.
 
     Unknown names raise ``TypeError`` listing the known ones.
     """
-    unknown = sorted(set(options) - set(DEFAULTS))
-    if unknown:
-        hints = "".join(
-            f" ({name!r}: did you mean {close[0]!r}?)"
-            for name in unknown
-            if (close := difflib.get_close_matches(name, DEFAULTS, n=1))
-        )
-        raise TypeError(
-            f"mock_streams() got unknown option(s) {', '.join(map(repr, unknown))}{hints}; "
-            f"options are: {', '.join(DEFAULTS)}"
-        )
+    refuse_unknown_keywords("mock_streams()", "option", options, DEFAULTS)
     merged = {**DEFAULTS, **options}
     partitions = _positive_int("partitions", merged["partitions"])
     readers = _positive_int(

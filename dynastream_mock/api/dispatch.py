@@ -32,18 +32,16 @@ def dispatch(
     """Run ``operation`` of ``service`` against ``world`` for ``reader``; AWS errors propagate."""
     key = (service, operation)
     handler = HANDLERS.get(key)
-    if handler is None:
-        reading = READER_HANDLERS.get(key)
-        if reading is None:
-            _refuse_unknown(service, operation)
-        validator_for(service, operation)(params)
-        with world.lock:
-            world.touch()
-            return reading(world, params, reader)
+    reading = READER_HANDLERS.get(key) if handler is None else None
+    if handler is None and reading is None:
+        _refuse_unknown(service, operation)
     validator_for(service, operation)(params)
     with world.lock:
         world.touch()
-        return handler(world, params)
+        if handler is not None:
+            return handler(world, params)
+        assert reading is not None
+        return reading(world, params, reader)
 
 
 def _refuse_unknown(service: str, operation: str) -> NoReturn:

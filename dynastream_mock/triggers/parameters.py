@@ -8,7 +8,6 @@ are checked here with Lambda's own words (spec, "Lambda event source mappings on
 
 from __future__ import annotations
 
-import difflib
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from typing import Any, TypedDict
 
 import botocore.loaders
 
+from ..options import refuse_unknown_keywords
 from .errors import lambda_error
 from .filtering import FilterPattern, parse_filters
 
@@ -198,20 +198,6 @@ def _filter_texts(criteria: object) -> list[str]:
     return texts
 
 
-def _check_names(parameters: Mapping[str, Any]) -> None:
-    unknown = sorted(set(parameters) - set(_ACCEPTED))
-    if unknown:
-        hints = "".join(
-            f" ({name!r}: did you mean {close[0]!r}?)"
-            for name in unknown
-            if (close := difflib.get_close_matches(name, _ACCEPTED, n=1))
-        )
-        raise TypeError(
-            f"add_trigger() got unknown parameter(s) {', '.join(map(repr, unknown))}{hints}; "
-            f"parameters are: {', '.join(_ACCEPTED)}"
-        )
-
-
 def validate_parameters(stream_arn: str, parameters: Mapping[str, Any]) -> TriggerConfig:
     """Check every parameter as Lambda would; return them as a :class:`TriggerConfig`.
 
@@ -225,7 +211,7 @@ def validate_parameters(stream_arn: str, parameters: Mapping[str, Any]) -> Trigg
     >>> config.batch_size, config.maximum_retry_attempts
     (10, -1)
     """
-    _check_names(parameters)
+    refuse_unknown_keywords("add_trigger()", "parameter", parameters, _ACCEPTED)
     filter_criteria = parameters.get("FilterCriteria")
     parameters = {name: value for name, value in parameters.items() if name != "FilterCriteria"}
     if parameters.get("StartingPosition") is None:
