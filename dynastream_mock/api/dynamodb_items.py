@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..backend import values
+from ..backend.changes import change_item
 from ..backend.expressions import (
     BoundCondition,
     ParsedCondition,
@@ -73,9 +74,9 @@ def put_item(world: RegionWorld, params: Params) -> Result:
     key = key_of_item(table, item)
     table.check_index_keys(item)
     old = table.get(key)
-    old_size = table.item_sizes.get(key, 0)
+    old_size = table.items.size_of(key)
     check_condition(condition, old, params)
-    world.write_item(table, key, item, size)
+    change_item(world, table, key, item, size)
     result: Result = {}
     if return_values == "ALL_OLD" and old is not None:
         result["Attributes"] = old
@@ -93,7 +94,7 @@ def get_item(world: RegionWorld, params: Params) -> Result:
     result: Result = {}
     if item is not None:
         result["Item"] = item if paths is None else project(item, paths)
-    units = read_units(table.item_sizes.get(key, 0), bool(params.get("ConsistentRead")))
+    units = read_units(table.items.size_of(key), bool(params.get("ConsistentRead")))
     return add_consumed(result, params, table.name, units)
 
 
@@ -106,10 +107,9 @@ def delete_item(world: RegionWorld, params: Params) -> Result:
     table = world.table_for_items(params["TableName"])
     _, key = normalize_key(table, params["Key"])
     old = table.get(key)
-    old_size = table.item_sizes.get(key, 0)
+    old_size = table.items.size_of(key)
     check_condition(condition, old, params)
-    if old is not None:
-        world.write_item(table, key, None, 0)
+    change_item(world, table, key, None)
     result: Result = {}
     if return_values == "ALL_OLD" and old is not None:
         result["Attributes"] = old
@@ -145,7 +145,7 @@ def update_item(world: RegionWorld, params: Params) -> Result:
     targets = update_targets(parsed_update, names) if parsed_update is not None else []
     check_key_not_updated(table.key_schema.names, targets)
     old = table.get(key)
-    old_size = table.item_sizes.get(key, 0)
+    old_size = table.items.size_of(key)
     check_condition(condition, old, params)
     if update is not None:
         new = update.upsert(old, key_item)
@@ -156,7 +156,7 @@ def update_item(world: RegionWorld, params: Params) -> Result:
         new = dict(old if old is not None else key_item)
     size = check_item_size(new, "Item size to update has exceeded the maximum allowed size")
     table.check_index_keys(new, by_update=True)
-    world.write_item(table, key, new, size)
+    change_item(world, table, key, new, size)
     result: Result = {}
     attributes = _returned_attributes(return_values, old, new, targets)
     if attributes:

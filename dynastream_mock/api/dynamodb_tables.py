@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..backend import table_updates
+from ..backend.table_updates import TableUpdate
 from ..backend.tables import IndexDefinition, KeySchema, Table
 from ..backend.world import RegionWorld
 from ..errors import ResourceInUseException, ValidationException
@@ -148,30 +150,34 @@ def describe_table(world: RegionWorld, table: Table) -> dict[str, Any]:
     description: dict[str, Any] = {
         "AttributeDefinitions": [
             {"AttributeName": name, "AttributeType": kind}
-            for name, kind in table.attribute_definitions.items()
+            for name, kind in table.definition.attribute_definitions.items()
         ],
         "TableName": table.name,
         "KeySchema": _render_key_schema(table.key_schema),
         "TableStatus": table.status(now),
-        "CreationDateTime": _epoch(table.created_ms),
+        "CreationDateTime": _epoch(table.definition.created_ms),
         "ProvisionedThroughput": {
             "NumberOfDecreasesToday": 0,
-            "ReadCapacityUnits": table.read_capacity,
-            "WriteCapacityUnits": table.write_capacity,
+            "ReadCapacityUnits": table.settings.read_capacity,
+            "WriteCapacityUnits": table.settings.write_capacity,
         },
-        "TableSizeBytes": table.size_bytes,
+        "TableSizeBytes": table.items.size_bytes,
         "ItemCount": len(table.items),
         "TableArn": table.arn,
-        "TableId": table.table_id,
-        "DeletionProtectionEnabled": table.deletion_protection_enabled,
+        "TableId": table.definition.table_id,
+        "DeletionProtectionEnabled": table.settings.deletion_protection_enabled,
     }
-    if table.billing_mode == "PAY_PER_REQUEST":
+    if table.settings.billing_mode == "PAY_PER_REQUEST":
         description["BillingModeSummary"] = {
             "BillingMode": "PAY_PER_REQUEST",
-            "LastUpdateToPayPerRequestDateTime": _epoch(table.created_ms),
+            "LastUpdateToPayPerRequestDateTime": _epoch(table.definition.created_ms),
         }
-    local = [_describe_index(world, table, i) for i in table.indexes if i.kind == "LOCAL"]
-    global_ = [_describe_index(world, table, i) for i in table.indexes if i.kind == "GLOBAL"]
+    local = [
+        _describe_index(world, table, i) for i in table.definition.indexes if i.kind == "LOCAL"
+    ]
+    global_ = [
+        _describe_index(world, table, i) for i in table.definition.indexes if i.kind == "GLOBAL"
+    ]
     global_ += [_describe_index(world, table, i) for i in indexes.deleting_indexes(world, table)]
     if local:
         description["LocalSecondaryIndexes"] = local
@@ -241,18 +247,14 @@ def create_table(world: RegionWorld, params: Params) -> Result:
             f"[{', '.join(definitions)}], keys used: [{', '.join(sorted(used))}]"
         )
     enabled, view_type = _stream_view_type(params.get("StreamSpecification"), creating=True)
-    settings = table_settings.parse_create(world, params, billing_mode)
     table = world.create_table(
         name=params["TableName"],
         key_schema=key,
         attribute_definitions=definitions,
-        billing_mode=billing_mode,
-        read_capacity=read,
-        write_capacity=write,
         indexes=indexes,
+        settings=table_settings.parse_create(world, params, billing_mode, (read, write)),
         stream_view_type=view_type if enabled else None,
     )
-    table_settings.assign(table, settings)
     return {"TableDescription": describe_table(world, table)}
 
 
@@ -304,9 +306,9 @@ def update_table(world: RegionWorld, params: Params) -> Result:
         )
     table_settings.check_update(world, table, params)
     enabled, view_type = _stream_view_type(params.get("StreamSpecification"))
-    billing_mode = params.get("BillingMode") or table.billing_mode
+    billing_mode = params.get("BillingMode") or table.settings.billing_mode
     throughput = None
-    if "ProvisionedThroughput" in params or billing_mode != table.billing_mode:
+    if "ProvisionedThroughput" in params or billing_mode != table.settings.billing_mode:
         throughput = _throughput(params, billing_mode)
     # Validate everything first, then change (a failed request changes nothing).
     if enabled is True and table.stream_view_type is not None:
@@ -315,26 +317,17 @@ def update_table(world: RegionWorld, params: Params) -> Result:
         raise ValidationException(f"Table already has an enabled stream: TableName: {table.name}")
     if enabled is False and table.stream_view_type is None:
         raise ValidationException(f"Table has no stream to disable: TableName: {table.name}")
-    index_updates = indexes.plan_index_updates(
+    index_changes = indexes.plan_index_updates(
         world, table, params, _key_schema, changes_stream=enabled is not None
     )
-    changed = False
-    if index_updates is not None:
-        index_updates()
-        changed = True
-    if throughput is not None:
-        table.billing_mode = billing_mode
-        table.read_capacity, table.write_capacity = throughput
-        changed = True
-    if enabled is True:
-        assert view_type is not None
-        world.enable_stream(table, view_type)
-        changed = True
-    elif enabled is False:
-        world.disable_stream(table)
-        changed = True
-    table_settings.apply_update(world, table, params)
-    if changed and world.settings.transitions_ms:
-        table.active_at_ms = now + world.settings.transitions_ms
-        table.status_while_pending = "UPDATING"
+    # A view type enables a stream, "" disables the enabled one (TableUpdate.stream).
+    stream = None if enabled is None else (view_type or "") if enabled else ""
+    update = TableUpdate(
+        index_changes=index_changes,
+        billing_mode=billing_mode if throughput is not None else None,
+        throughput=throughput,
+        stream=stream,
+        **table_settings.update_members(world, params),
+    )
+    table_updates.update_table(world, table, update)
     return {"TableDescription": describe_table(world, table)}

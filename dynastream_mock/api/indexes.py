@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from operator import itemgetter
 from typing import Any, Final
 
-from ..backend import values
+from ..backend import table_updates, values
 from ..backend.expressions import BoundCondition, KeyConditionPart, ResolvedPath
 from ..backend.indexes import IndexStore, Position
-from ..backend.tables import IndexDefinition, KeyPart, KeySchema, KeyTuple, Table
+from ..backend.items import KeyPart, KeyTuple
+from ..backend.table_updates import IndexChange, IndexCreation, IndexDeletion, IndexThroughput
+from ..backend.tables import IndexDefinition, KeySchema, Table
 from ..backend.world import RegionWorld
 from ..errors import LimitExceededException, ResourceNotFoundException, ValidationException
 from .item_pages import invalid_start, read_page, render_page
@@ -238,12 +239,8 @@ def describe_figures(world: RegionWorld, table: Table, index: IndexDefinition) -
 
 
 def deleting_indexes(world: RegionWorld, table: Table) -> list[IndexDefinition]:
-    """GSIs removed by UpdateTable that are still DELETING (forgotten once they are gone)."""
-    now = world.now_ms()
-    for name, (_, until) in list(table.deleting_indexes.items()):
-        if until <= now:
-            del table.deleting_indexes[name]
-    return [definition for definition, _ in table.deleting_indexes.values()]
+    """GSIs removed by UpdateTable that are still DELETING."""
+    return table_updates.deleting_indexes(table, world.now_ms())
 
 
 # -- UpdateTable GlobalSecondaryIndexUpdates ----------------------------------------------
@@ -256,11 +253,11 @@ def plan_index_updates(
     parse_key_schema: Callable[[list[dict[str, Any]], dict[str, str]], KeySchema],
     *,
     changes_stream: bool,
-) -> Callable[[], None] | None:
-    """Validate ``GlobalSecondaryIndexUpdates`` whole; return what applies them (or None)."""
+) -> tuple[IndexChange, ...]:
+    """Validate ``GlobalSecondaryIndexUpdates`` whole; return the changes they ask for."""
     updates: list[dict[str, Any]] = params.get("GlobalSecondaryIndexUpdates") or []
     if not updates:
-        return None
+        return ()
     actions: list[tuple[str, dict[str, Any]]] = []
     seen: set[str] = set()
     for update in updates:
@@ -297,19 +294,16 @@ def plan_index_updates(
         busy = any(store.status(now) == "CREATING" for store in table.index_stores.values())
         if busy or deleting_indexes(world, table):
             raise LimitExceededException(_ONE_AT_A_TIME)
-    billing_mode = params.get("BillingMode") or table.billing_mode
-    steps: list[Callable[[], None]] = []
+    billing_mode = params.get("BillingMode") or table.settings.billing_mode
+    changes: list[IndexChange] = []
     for kind, action in actions:
         if kind == "Create":
-            steps.append(_plan_create(world, table, params, action, billing_mode, parse_key_schema))
+            changes.append(_plan_create(table, params, action, billing_mode, parse_key_schema))
         else:
-            steps.append(_plan_change(world, table, kind, action, billing_mode))
-
-    def apply() -> None:
-        for step in steps:
-            step()
-
-    return apply
+            change = _plan_change(table, kind, action, billing_mode)
+            if change is not None:
+                changes.append(change)
+    return tuple(changes)
 
 
 def _existing_global(table: Table, name: str, verb: str) -> IndexStore:
@@ -326,26 +320,12 @@ def _existing_global(table: Table, name: str, verb: str) -> IndexStore:
 
 
 def _plan_change(
-    world: RegionWorld, table: Table, kind: str, action: dict[str, Any], billing_mode: str
-) -> Callable[[], None]:
+    table: Table, kind: str, action: dict[str, Any], billing_mode: str
+) -> IndexChange | None:
     name = action["IndexName"]
-    store = _existing_global(table, name, kind.lower())
+    _existing_global(table, name, kind.lower())
     if kind == "Delete":
-
-        def delete() -> None:
-            table.indexes = tuple(i for i in table.indexes if i.name != name)
-            del table.index_stores[name]
-            transitions = world.settings.transitions_ms
-            if transitions:
-                table.deleting_indexes[name] = (store.definition, world.now_ms() + transitions)
-            used = set(table.key_schema.names)
-            for index in table.indexes:
-                used.update(index.key_schema.names)
-            for attribute in list(table.attribute_definitions):
-                if attribute not in used:
-                    del table.attribute_definitions[attribute]
-
-        return delete
+        return IndexDeletion(name)
     throughput = action.get("ProvisionedThroughput")
     if billing_mode == "PAY_PER_REQUEST":
         if throughput is not None:
@@ -353,29 +333,22 @@ def _plan_change(
                 INVALID + f"The only Updates for index: {name} when TableThroughputMode is "
                 "PAY_PER_REQUEST can be to OnDemandThroughput, WarmThroughput"
             )
-        return lambda: None
+        return None
     if throughput is None:
         raise ValidationException(
             INVALID + f"ProvisionedThroughput must be specified for index: {name}"
         )
     read, write = int(throughput["ReadCapacityUnits"]), int(throughput["WriteCapacityUnits"])
-
-    def update() -> None:
-        definition = replace(store.definition, read_capacity=read, write_capacity=write)
-        store.definition = definition
-        table.indexes = tuple(definition if i.name == name else i for i in table.indexes)
-
-    return update
+    return IndexThroughput(name, read, write)
 
 
 def _plan_create(
-    world: RegionWorld,
     table: Table,
     params: Params,
     action: dict[str, Any],
     billing_mode: str,
     parse_key_schema: Callable[[list[dict[str, Any]], dict[str, str]], KeySchema],
-) -> Callable[[], None]:
+) -> IndexCreation:
     name = action["IndexName"]
     if name in table.index_stores or name in table.deleting_indexes:
         raise ValidationException("Attempting to create an index which already exists")
@@ -385,12 +358,12 @@ def _plan_create(
     }
     key_names = [element["AttributeName"] for element in action["KeySchema"]]
     if "AttributeDefinitions" not in params and any(
-        key not in table.attribute_definitions for key in key_names
+        key not in table.definition.attribute_definitions for key in key_names
     ):
         raise ValidationException(
             INVALID + f"AttributeDefinitions is not specified for index: {name}"
         )
-    definitions = {**table.attribute_definitions, **requested}
+    definitions = {**table.definition.attribute_definitions, **requested}
     key = parse_key_schema(action["KeySchema"], definitions)
     projection = action["Projection"]
     projection_type = projection.get("ProjectionType")
@@ -427,17 +400,5 @@ def _plan_create(
         read_capacity=read,
         write_capacity=write,
     )
-
-    def create() -> None:
-        store = IndexStore(
-            definition,
-            table.key_schema,
-            active_at_ms=world.now_ms() + world.settings.transitions_ms,
-        )
-        store.backfill(table.items)
-        table.index_stores[name] = store
-        table.indexes = (*table.indexes, definition)
-        for attribute in key.names:
-            table.attribute_definitions.setdefault(attribute, definitions[attribute])
-
-    return create
+    key_definitions = {attribute: definitions[attribute] for attribute in key.names}
+    return IndexCreation(definition, key_definitions)

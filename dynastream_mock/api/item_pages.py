@@ -17,7 +17,8 @@ from ..backend.expressions import (
     project,
 )
 from ..backend.expressions.ast import NameRef, Path
-from ..backend.tables import KeyTuple, Table
+from ..backend.items import KeyTuple
+from ..backend.tables import Table
 from ..errors import ValidationException
 from .item_requests import ONE_ERROR, Placeholders, consumed, key_of_key_param, read_units
 from .router import Params, Result

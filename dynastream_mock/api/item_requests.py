@@ -21,7 +21,8 @@ from ..backend.expressions import (
     validate_expression_names,
     validate_expression_values,
 )
-from ..backend.tables import KeyTuple, Table
+from ..backend.items import KeyTuple
+from ..backend.tables import Table
 from ..errors import ValidationException
 from .router import Params, Result
 

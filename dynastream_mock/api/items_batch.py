@@ -1,7 +1,7 @@
 """DynamoDB data plane, batches: BatchWriteItem and BatchGetItem.
 
 A batch is validated whole before anything changes; then every put and delete passes
-``RegionWorld.write_item``, so each one makes its own stream record.
+the change funnel (``changes.change_item``), so each one makes its own stream record.
 """
 
 from __future__ import annotations
@@ -10,8 +10,10 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from ..backend import values
+from ..backend.changes import change_item
 from ..backend.expressions import check_placeholders, project
-from ..backend.tables import KeyTuple, Table
+from ..backend.items import KeyTuple
+from ..backend.tables import Table
 from ..backend.world import RegionWorld
 from ..errors import ValidationException
 from .item_requests import (
@@ -83,8 +85,8 @@ def batch_write_item(world: RegionWorld, params: Params) -> Result:
             seen.add(key)
     units: dict[str, float] = {}
     for table, key, new_item, size in writes:
-        old_size = table.item_sizes.get(key, 0)
-        world.write_item(table, key, new_item, size)
+        old_size = table.items.size_of(key)
+        change_item(world, table, key, new_item, size)
         units[table.name] = units.get(table.name, 0.0) + write_units(size, old_size)
     result: Result = {"UnprocessedItems": {}}
     capacities = merge_capacities(params, units)
@@ -125,7 +127,7 @@ def batch_get_item(world: RegionWorld, params: Params) -> Result:
         found = responses.setdefault(table.name, [])
         consistent = bool(request.get("ConsistentRead"))
         for key_item, key in pairs:
-            size = table.item_sizes.get(key, 0)
+            size = table.items.size_of(key)
             if answered + size > MAX_GET_BYTES:
                 left = unprocessed.setdefault(table.name, {**request, "Keys": []})
                 left["Keys"].append(key_item)

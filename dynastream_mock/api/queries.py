@@ -14,7 +14,8 @@ from ..backend.expressions import (
     check_placeholders,
     parse_key_condition,
 )
-from ..backend.tables import KeyPart, KeySchema, Table, partition_hash
+from ..backend.items import KeyPart, partition_hash
+from ..backend.tables import KeySchema, Table
 from ..backend.world import RegionWorld
 from ..errors import ValidationException
 from .indexes import query_index, resolve_index, scan_index
@@ -96,7 +97,7 @@ def query(world: RegionWorld, params: Params) -> Result:
             low = (start_key[1], False)
         else:
             high = (start_key[1], False)
-    candidates = table.partition_range(hash_key, low=low, high=high, forward=forward)
+    candidates = table.items.partition_range(hash_key, low=low, high=high, forward=forward)
     page = read_page(candidates, params.get("Limit"), condition)
     return render_page(table, params, page, select, paths)
 
@@ -211,7 +212,7 @@ def scan(world: RegionWorld, params: Params) -> Result:
 
 def _scan_candidates(table: Table, params: Params, segment: int, total: int) -> Iterator[Any]:
     """Items of one segment in scan order, after ExclusiveStartKey."""
-    order = table.scan_order()
+    order = table.items.scan_order()
     items = table.items
     hash_name = table.key_schema.hash_name
 

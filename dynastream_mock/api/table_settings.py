@@ -27,10 +27,9 @@ Example::
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
 from typing import Any
 
-from ..backend.tables import Table
+from ..backend.tables import Table, TableSettings
 from ..backend.world import RegionWorld
 from ..errors import ValidationException
 from . import tags as table_tags
@@ -63,21 +62,14 @@ _EXCLUSIVE = (
 )
 
 
-@dataclass(slots=True)
-class CreateSettings:
-    """The settings of a CreateTable request, checked before the table exists."""
-
-    deletion_protection_enabled: bool = False
-    sse_kms_key_arn: str | None = None
-    table_class: str | None = None
-    max_read_request_units: int = -1
-    max_write_request_units: int = -1
-    tags: dict[str, str] = field(default_factory=dict)
-
-
-def parse_create(world: RegionWorld, params: Params, billing_mode: str) -> CreateSettings:
+def parse_create(
+    world: RegionWorld, params: Params, billing_mode: str, throughput: tuple[int, int]
+) -> TableSettings:
     """Check the settings members of CreateTable; raise ``ValidationException``."""
-    settings = CreateSettings(
+    settings = TableSettings(
+        billing_mode=billing_mode,
+        read_capacity=throughput[0],
+        write_capacity=throughput[1],
         deletion_protection_enabled=bool(params.get("DeletionProtectionEnabled")),
         table_class=params.get("TableClass"),
         tags=table_tags.parse_tags(params.get("Tags") or []),
@@ -93,19 +85,6 @@ def parse_create(world: RegionWorld, params: Params, billing_mode: str) -> Creat
     return settings
 
 
-def assign(table: Table, settings: CreateSettings) -> None:
-    """Give a just-created table the settings of its CreateTable request."""
-    table.deletion_protection_enabled = settings.deletion_protection_enabled
-    table.sse_kms_key_arn = settings.sse_kms_key_arn
-    table.table_class = settings.table_class
-    table.max_read_request_units = settings.max_read_request_units
-    table.max_write_request_units = settings.max_write_request_units
-    table.tags = settings.tags
-    table.settled_billing_mode = table.billing_mode
-    if table.billing_mode == "PAY_PER_REQUEST":
-        table.pay_per_request_ms = table.created_ms
-
-
 def check_update(world: RegionWorld, table: Table, params: Params) -> None:
     """Check the settings members of UpdateTable, before anything changes."""
     present = {member for member in _OPERATIONS if params.get(member) is not None}
@@ -119,56 +98,37 @@ def check_update(world: RegionWorld, table: Table, params: Params) -> None:
                 f"{_INVALID}OnDemandThroughput can only be combined with BillingMode in an "
                 "UpdateTable request"
             )
-        _check_on_demand(on_demand, params.get("BillingMode") or table.billing_mode)
+        _check_on_demand(on_demand, params.get("BillingMode") or table.settings.billing_mode)
     specification = params.get("SSESpecification")
     if specification is not None:
         arn = _sse_key_arn(world, specification)
-        if arn is None and table.sse_kms_key_arn is None:
+        if arn is None and table.settings.sse_kms_key_arn is None:
             raise ValidationException(f"{_INVALID}Table is already encrypted by default")
-        if arn is not None and arn == table.sse_kms_key_arn == specification.get("KMSMasterKeyId"):
+        if arn is not None and arn == table.settings.sse_kms_key_arn == specification.get(
+            "KMSMasterKeyId"
+        ):
             raise ValidationException(
                 f"{_INVALID}Table is already encrypted with given KMSMasterKeyId. Use "
                 "KMSMasterKeyId parameter if you want to change Master Key"
             )
 
 
-def apply_update(world: RegionWorld, table: Table, params: Params) -> None:
-    """Apply the settings members of an UpdateTable request ``check_update`` accepted."""
-    now = world.now_ms()
-    protection = params.get("DeletionProtectionEnabled")
-    if protection is not None:
-        table.deletion_protection_enabled = protection
+def update_members(world: RegionWorld, params: Params) -> dict[str, Any]:
+    """The ``TableUpdate`` members of the settings an UpdateTable ``check_update`` accepted."""
+    members: dict[str, Any] = {
+        "deletion_protection_enabled": params.get("DeletionProtectionEnabled"),
+        "table_class": params.get("TableClass"),
+        "on_demand": params.get("OnDemandThroughput"),
+    }
     specification = params.get("SSESpecification")
     if specification is not None:
-        table.sse_kms_key_arn = _sse_key_arn(world, specification)
-    table_class = params.get("TableClass")
-    # Asking for the class the table has is a no-op: a table never given one stays without
-    # TableClassSummary.
-    if table_class is not None and table_class != (table.table_class or "STANDARD"):
-        table.table_class = table_class
-        table.table_class_updated_ms = now
-        if world.settings.transitions_ms:
-            table.active_at_ms = now + world.settings.transitions_ms
-            table.status_while_pending = "UPDATING"
-    on_demand = params.get("OnDemandThroughput")
-    if on_demand is not None:
-        table.max_read_request_units = on_demand.get(
-            "MaxReadRequestUnits", table.max_read_request_units
-        )
-        table.max_write_request_units = on_demand.get(
-            "MaxWriteRequestUnits", table.max_write_request_units
-        )
-    if table.billing_mode != table.settled_billing_mode:
-        table.settled_billing_mode = table.billing_mode
-        if table.billing_mode == "PAY_PER_REQUEST":
-            table.pay_per_request_ms = now
-    if table.billing_mode != "PAY_PER_REQUEST":
-        table.max_read_request_units = table.max_write_request_units = -1
+        members["sse_kms_key_arn"] = _sse_key_arn(world, specification)
+    return members
 
 
 def check_deletable(table: Table) -> None:
     """Refuse to delete a table under deletion protection."""
-    if table.deletion_protection_enabled:
+    if table.settings.deletion_protection_enabled:
         raise ValidationException(
             "Resource cannot be deleted as it is currently protected against deletion. "
             "Disable deletion protection first."
@@ -180,26 +140,26 @@ def describe_settings(table: Table) -> dict[str, Any]:
     described: dict[str, Any] = {}
     # A table that was ever on demand keeps its BillingModeSummary, with the time it last
     # became so (API reference, BillingModeSummary).
-    if table.pay_per_request_ms is not None:
+    if table.settings.pay_per_request_ms is not None:
         described["BillingModeSummary"] = {
-            "BillingMode": table.billing_mode,
-            "LastUpdateToPayPerRequestDateTime": table.pay_per_request_ms / 1000,
+            "BillingMode": table.settings.billing_mode,
+            "LastUpdateToPayPerRequestDateTime": table.settings.pay_per_request_ms / 1000,
         }
-    if table.sse_kms_key_arn is not None:
+    if table.settings.sse_kms_key_arn is not None:
         described["SSEDescription"] = {
             "Status": "ENABLED",
             "SSEType": "KMS",
-            "KMSMasterKeyArn": table.sse_kms_key_arn,
+            "KMSMasterKeyArn": table.settings.sse_kms_key_arn,
         }
-    if table.table_class is not None:
-        summary: dict[str, Any] = {"TableClass": table.table_class}
-        if table.table_class_updated_ms is not None:
-            summary["LastUpdateDateTime"] = table.table_class_updated_ms / 1000
+    if table.settings.table_class is not None:
+        summary: dict[str, Any] = {"TableClass": table.settings.table_class}
+        if table.settings.table_class_updated_ms is not None:
+            summary["LastUpdateDateTime"] = table.settings.table_class_updated_ms / 1000
         described["TableClassSummary"] = summary
-    if table.max_read_request_units != -1 or table.max_write_request_units != -1:
+    if table.settings.max_read_request_units != -1 or table.settings.max_write_request_units != -1:
         described["OnDemandThroughput"] = {
-            "MaxReadRequestUnits": table.max_read_request_units,
-            "MaxWriteRequestUnits": table.max_write_request_units,
+            "MaxReadRequestUnits": table.settings.max_read_request_units,
+            "MaxWriteRequestUnits": table.settings.max_write_request_units,
         }
     return described
 

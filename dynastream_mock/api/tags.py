@@ -19,6 +19,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
+from ..backend import table_updates
 from ..backend.tables import Table
 from ..backend.world import RegionWorld
 from ..errors import ResourceNotFoundException, ValidationException
@@ -116,10 +117,9 @@ def tag_resource(world: RegionWorld, params: Params) -> Result:
         raise ValidationException("Atleast one Tag needs to be provided as Input.")
     new_tags = parse_tags(tags)
     table = table_by_arn(world, arn)
-    merged = {**table.tags, **new_tags}
-    if len(merged) > MAX_TAGS:
+    if len({**table.settings.tags, **new_tags}) > MAX_TAGS:
         raise _too_many()
-    table.tags = merged
+    table_updates.tag(table, new_tags)
     return {}
 
 
@@ -134,9 +134,7 @@ def untag_resource(world: RegionWorld, params: Params) -> Result:
     if len(keys) > MAX_TAGS:
         raise _too_many()
     table = table_by_arn(world, arn)
-    # Removing a key the table does not have is no error (API reference, UntagResource).
-    for key in keys:
-        table.tags.pop(key, None)
+    table_updates.untag(table, keys)
     return {}
 
 
@@ -144,4 +142,4 @@ def untag_resource(world: RegionWorld, params: Params) -> Result:
 def list_tags_of_resource(world: RegionWorld, params: Params) -> Result:
     table = table_by_arn(world, params["ResourceArn"])
     # At most 50 tags: one page, never a NextToken.
-    return {"Tags": [{"Key": key, "Value": value} for key, value in table.tags.items()]}
+    return {"Tags": [{"Key": key, "Value": value} for key, value in table.settings.tags.items()]}

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from ..backend import values
+from ..backend.changes import change_item
 from ..backend.expressions import (
     BoundCondition,
     BoundUpdate,
@@ -24,8 +25,8 @@ from ..backend.expressions import (
     parse_update,
     project,
 )
-from ..backend.tables import KeyTuple, Table
-from ..backend.transactions import ledger_of
+from ..backend.items import KeyTuple
+from ..backend.tables import Table
 from ..backend.world import RegionWorld
 from ..errors import TransactionCanceledException, ValidationException
 from .dynamodb_items import (
@@ -172,7 +173,7 @@ def transact_write_items(world: RegionWorld, params: Params) -> Result:
             raise ValidationException(_SAME_ITEM)
         seen.add(target)
     token = params.get("ClientRequestToken")
-    ledger = ledger_of(world)
+    ledger = world.token_ledger
     fingerprint = _fingerprint(params) if token is not None else ""
     now = world.now_ms()
     if token is not None and ledger.lookup(token, fingerprint, now):
@@ -190,9 +191,9 @@ def transact_write_items(world: RegionWorld, params: Params) -> Result:
     for action in actions:
         assert action.table is not None and action.key is not None
         if action.new is not None:
-            world.write_item(action.table, action.key, action.new, action.size)
-        elif action.kind == "Delete" and action.old is not None:
-            world.write_item(action.table, action.key, None, 0)
+            change_item(world, action.table, action.key, action.new, action.size)
+        elif action.kind == "Delete":
+            change_item(world, action.table, action.key, None)
     if token is not None:
         ledger.record(token, fingerprint, world.now_ms())
     return result
@@ -205,7 +206,7 @@ def _with_capacity(
     for action in actions:
         assert action.table is not None and action.key is not None
         table = action.table
-        old_size = table.item_sizes.get(action.key, 0)
+        old_size = table.items.size_of(action.key)
         # A transactional write costs two writes of the item (Developer Guide); a replay
         # only reads it.
         spent = read_units(old_size, True) if replay else 2 * write_units(action.size, old_size)
@@ -243,7 +244,7 @@ def transact_get_items(world: RegionWorld, params: Params) -> Result:
             response["Item"] = item if paths is None else project(item, paths)
         responses.append(response)
         # A transactional read costs two strongly consistent reads (Developer Guide).
-        spent = 2 * read_units(table.item_sizes.get(key, 0), True)
+        spent = 2 * read_units(table.items.size_of(key), True)
         units[table.name] = units.get(table.name, 0.0) + spent
     result: Result = {"Responses": responses}
     capacities = merge_capacities(params, units)

@@ -10,6 +10,7 @@ half an hour to an hour.
 
 from __future__ import annotations
 
+from ..backend.table_updates import set_time_to_live
 from ..backend.world import RegionWorld
 from ..errors import ValidationException
 from .router import Params, Result, handles
@@ -36,12 +37,7 @@ def update_time_to_live(world: RegionWorld, params: Params) -> Result:
         raise ValidationException(
             "Time to live has been modified multiple times within a fixed interval"
         )
-    transitions = world.settings.transitions_ms
-    if enabled:
-        ttl.enable(attribute, table.items, now, transitions)
-        world.schedule_ttl(table)
-    else:
-        ttl.disable(now, transitions)
+    set_time_to_live(world, table, attribute, enabled)
     return {"TimeToLiveSpecification": {"Enabled": enabled, "AttributeName": attribute}}
 
 

@@ -14,7 +14,7 @@ and a Scan walks a stable order.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -23,8 +23,9 @@ from ..errors import ValidationException
 from . import values
 
 if TYPE_CHECKING:
+    from .items import KeyPart, KeyTuple
     from .shards import Item
-    from .tables import IndexDefinition, KeyPart, KeySchema, KeyTuple
+    from .tables import IndexDefinition, KeySchema
 
 #: (index sort key, table hash key, table sort key): the order inside an index partition.
 Position = tuple[Any, Any, Any]
@@ -166,7 +167,7 @@ class IndexStore:
         self.size_bytes += size
         insort(self._partitions.setdefault(hash_key, []), position)
         if hash_key not in self._partition_hashes:
-            from .tables import partition_hash
+            from .items import partition_hash
 
             assert new_item is not None
             self._partition_hashes[hash_key] = partition_hash(
@@ -184,9 +185,9 @@ class IndexStore:
             del self._partition_hashes[hash_key]
         self._scan_order = None
 
-    def backfill(self, items: dict[KeyTuple, Item]) -> None:
+    def backfill(self, items: Iterable[tuple[KeyTuple, Item]]) -> None:
         """Index every existing item; items whose index keys do not fit are left out."""
-        for key, item in items.items():
+        for key, item in items:
             try:
                 self.check_item(item)
             except ValidationException:
@@ -242,6 +243,6 @@ class IndexStore:
         found = self._partition_hashes.get(hash_key)
         if found is not None:
             return found
-        from .tables import partition_hash
+        from .items import partition_hash
 
         return partition_hash(value)

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from . import due
+from .changes import expire_items
+
 if TYPE_CHECKING:
     from .world import RegionWorld
 
@@ -19,8 +22,6 @@ _NEVER = 2**63
 def run_due(world: RegionWorld, now: int) -> int:
     """Apply every change due at or before ``now``; return the next deadline."""
     settings = world.settings
-    retention = settings.retention_ms
-    rollover = settings.shard_rollover_ms
     next_due = _NEVER
 
     for name, table in list(world.tables.items()):
@@ -31,35 +32,41 @@ def run_due(world: RegionWorld, now: int) -> int:
                 next_due = min(next_due, table.deleting_at_ms)
 
     for arn, stream in list(world.streams.items()):
-        if stream.disabled_at_ms is not None and stream.disabled_at_ms + retention <= now:
+        if (
+            stream.disabled_at_ms is not None
+            and due.trimmed_at(stream.disabled_at_ms, settings) <= now
+        ):
             del world.streams[arn]
             continue
-        if rollover is not None and stream.is_enabled:
+        if settings.shard_rollover_ms is not None and stream.is_enabled:
             # Each open shard hands over to one child every ``rollover`` (spec, "Shards").
             for shard in stream.open_shards():
                 current = shard
-                while current.created_ms + rollover <= now:
-                    (current,) = stream.split(current, 1, current.created_ms + rollover)
-                next_due = min(next_due, current.created_ms + rollover)
+                handover = due.rollover_at(current.created_ms, settings)
+                while handover is not None and handover <= now:
+                    (current,) = stream.split(current, 1, handover)
+                    handover = due.rollover_at(current.created_ms, settings)
+                assert handover is not None
+                next_due = min(next_due, handover)
         for shard_id, shard in list(stream.shards.items()):
-            shard.trim_before(now - retention)
-            if shard.closed_ms is not None and shard.closed_ms + retention <= now:
+            shard.trim_before(due.trim_cutoff(now, settings))
+            if shard.closed_ms is not None and due.trimmed_at(shard.closed_ms, settings) <= now:
                 del stream.shards[shard_id]
                 continue
             oldest = shard.oldest_retained_ms()
             if oldest is not None:
-                next_due = min(next_due, oldest + retention)
+                next_due = min(next_due, due.trimmed_at(oldest, settings))
             if shard.closed_ms is not None:
-                next_due = min(next_due, shard.closed_ms + retention)
+                next_due = min(next_due, due.trimmed_at(shard.closed_ms, settings))
         if stream.disabled_at_ms is not None:
-            next_due = min(next_due, stream.disabled_at_ms + retention)
+            next_due = min(next_due, due.trimmed_at(stream.disabled_at_ms, settings))
 
     # Time To Live: expired items go when the world is next touched, after the shards have
     # caught up, so each REMOVE lands in the shard that is open now (spec, "Time To Live").
     for table in world.tables.values():
         if table.ttl.enabled and table.deleting_at_ms is None:
-            if table.expire_due(now) and table.stream_view_type is not None:
-                next_due = min(next_due, now + retention)
+            if expire_items(world, table, now) and table.stream_view_type is not None:
+                next_due = min(next_due, due.trimmed_at(now, settings))
             ttl_due = table.ttl.next_due_ms()
             if ttl_due is not None:
                 next_due = min(next_due, ttl_due)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..errors import LimitExceededException
+from . import due
 from .shards import Shard
 from .streams import Stream
 
@@ -100,8 +101,7 @@ def _seat_standing(stream: Stream, shard: Shard, limit: int) -> None:
 
 
 def _drop_idle(settings: Settings, shard: Shard, now: int) -> None:
-    idle = settings.reader_idle_ms
     readers = shard.readers
     for other, last in list(readers.items()):
-        if last + idle <= now:
+        if due.reader_idle(last, now, settings):
             del readers[other]

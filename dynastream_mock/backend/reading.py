@@ -11,7 +11,7 @@ from ..errors import (
     TrimmedDataAccessException,
     ValidationException,
 )
-from . import readers
+from . import due, readers
 from .iterators import InvalidIterator, IteratorPosition, decode_iterator, encode_iterator
 from .readers import Reader
 from .shards import Shard, StreamRecord
@@ -118,7 +118,7 @@ def get_records(world: RegionWorld, iterator: str, limit: int, reader: Reader) -
         raise ValidationException("Invalid ShardIterator") from None
     stream = world.stream(where.stream_arn)
     shard = find_shard(stream, where.shard_id)
-    if now - where.issued_ms >= world.settings.iterator_ttl_ms:
+    if due.iterator_expired(where.issued_ms, now, world.settings):
         raise ExpiredIteratorException("The provided iterator exceeds the maximum age allowed.")
     if where.position <= shard.trimmed_through:
         raise TrimmedDataAccessException("The data you are trying to access has been trimmed.")

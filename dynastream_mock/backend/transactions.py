@@ -3,27 +3,25 @@
 AWS keeps a token for 10 minutes after the first request that used it completed; within
 that window the same request again changes nothing and succeeds, a different request with
 the same token is ``IdempotentParameterMismatchException``. The ledger lives with its
-region's world (one per ``RegionWorld``, dropped with it) and measures time on the mock
-clock.
+region's world (``RegionWorld.token_ledger``, dropped with it) and measures time on the
+mock clock.
 
->>> ledger = ledger_of(world)
->>> ledger.lookup(token, fingerprint, now_ms)   # True: a replay; False: new; raises on mismatch
->>> ledger.record(token, fingerprint, now_ms)
+>>> ledger = TokenLedger()
+>>> ledger.lookup("token-1", "fingerprint-a", 0)  # a token never seen: a new request
+False
+>>> ledger.record("token-1", "fingerprint-a", 0)
+>>> ledger.lookup("token-1", "fingerprint-a", 60_000)  # the same request again: a replay
+True
+>>> ledger.lookup("token-1", "fingerprint-a", 600_000)  # ten minutes on: forgotten
+False
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-from weakref import WeakKeyDictionary
 
 from ..errors import IdempotentParameterMismatchException
-
-if TYPE_CHECKING:
-    from .world import RegionWorld
-
-#: How long a ClientRequestToken is remembered (API reference, TransactWriteItems).
-TOKEN_WINDOW_MS = 10 * 60_000
+from . import due
 
 
 @dataclass(slots=True)
@@ -46,20 +44,9 @@ class TokenLedger:
         return True
 
     def record(self, token: str, fingerprint: str, now_ms: int) -> None:
-        self._tokens[token] = (fingerprint, now_ms + TOKEN_WINDOW_MS)
+        self._tokens[token] = (fingerprint, due.token_forgotten_at(now_ms))
 
     def _forget_expired(self, now_ms: int) -> None:
         expired = [token for token, (_, until) in self._tokens.items() if until <= now_ms]
         for token in expired:
             del self._tokens[token]
-
-
-_LEDGERS: WeakKeyDictionary[RegionWorld, TokenLedger] = WeakKeyDictionary()
-
-
-def ledger_of(world: RegionWorld) -> TokenLedger:
-    """The token ledger of ``world`` (made on first use)."""
-    ledger = _LEDGERS.get(world)
-    if ledger is None:
-        ledger = _LEDGERS[world] = TokenLedger()
-    return ledger

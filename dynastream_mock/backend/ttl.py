@@ -1,9 +1,9 @@
 """Time To Live: a table's TTL setting and the expiry times of its items.
 
-The write funnel (``Table.write``) tells ``TimeToLive.track`` about every change, so the
-expiries live in a heap keyed by due time and nothing ever scans the table per request.
-``due_keys`` pops the items whose time has come; ``Table.expire_due`` deletes them through
-the funnel with ``by_ttl=True`` (a REMOVE record made by the service).
+The change funnel (``changes.change_item``) tells ``TimeToLive.track`` about every change,
+so the expiries live in a heap keyed by due time and nothing ever scans the table per
+request. ``due_keys`` pops the items whose time has come; ``changes.expire_items`` deletes
+them through the funnel with ``by_ttl=True`` (a REMOVE record made by the service).
 
 AWS's rules (Developer Guide, "Using DynamoDB Time to Live"): the attribute must be a
 top-level Number of epoch seconds; an item expires once that time is less than the current
@@ -14,18 +14,18 @@ ignored.
 from __future__ import annotations
 
 import heapq
-import math
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from .shards import Item
-    from .tables import KeyTuple
+from . import due
 
-#: TTL values further in the past than this are never expired (AWS: "no more than five
-#: years in the past"); five years of 365 days.
-IGNORED_AGE_MS = 5 * 365 * 86_400_000
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from .items import KeyTuple
+    from .shards import Item
+
 ENABLED, ENABLING, DISABLED, DISABLING = "ENABLED", "ENABLING", "DISABLED", "DISABLING"
 
 
@@ -38,11 +38,7 @@ def due_ms_of(item: Item, attribute: str, now_ms: int) -> int | None:
         seconds = Decimal(value["N"])
     except InvalidOperation:
         return None
-    expiry_ms = seconds * 1000
-    if now_ms - expiry_ms > IGNORED_AGE_MS:
-        return None
-    # Expired once the stored time is *less than* now: one millisecond after it.
-    return math.floor(expiry_ms) + 1
+    return due.ttl_expiry(seconds, now_ms)
 
 
 @dataclass(slots=True)
@@ -63,19 +59,25 @@ class TimeToLive:
             return DISABLING
         return DISABLED
 
-    def enable(self, attribute: str, items: dict[KeyTuple, Item], now_ms: int, settle: int) -> None:
+    def enable(
+        self,
+        attribute: str,
+        items: Iterable[tuple[KeyTuple, Item]],
+        now_ms: int,
+        settles_at_ms: int,
+    ) -> None:
         """Turn TTL on for ``attribute``: one pass over the existing items, then the heap."""
         self.enabled = True
         self.attribute = attribute
-        self.settles_at_ms = now_ms + settle
+        self.settles_at_ms = settles_at_ms
         self._heap.clear()
         self._due.clear()
-        for key, item in items.items():
+        for key, item in items:
             self.track(key, item, now_ms)
 
-    def disable(self, now_ms: int, settle: int) -> None:
+    def disable(self, settles_at_ms: int) -> None:
         self.enabled = False
-        self.settles_at_ms = now_ms + settle
+        self.settles_at_ms = settles_at_ms
         self._heap.clear()
         self._due.clear()
 

@@ -7,11 +7,13 @@ import uuid
 
 from ..clock import Clock
 from ..errors import ResourceInUseException, ResourceNotFoundException
-from . import lifecycle
+from . import due, lifecycle
 from .settings import Settings
-from .shards import SEQUENCE_BASE, Item
+from .shards import SEQUENCE_BASE
 from .streams import Stream, stream_label
-from .tables import IndexDefinition, KeySchema, KeyTuple, Table
+from .table_updates import settle_billing_mode
+from .tables import IndexDefinition, KeySchema, Table, TableDefinition, TableSettings
+from .transactions import TokenLedger
 
 _NEVER = 2**63
 
@@ -47,6 +49,8 @@ class RegionWorld:
         self._last_sequence = SEQUENCE_BASE
         self._last_label_ms: dict[str, int] = {}
         self._next_due_ms = _NEVER
+        #: TransactWriteItems' ClientRequestTokens of this account and region.
+        self.token_ledger = TokenLedger()
 
     # -- time -----------------------------------------------------------------------------
 
@@ -111,28 +115,25 @@ class RegionWorld:
         name: str,
         key_schema: KeySchema,
         attribute_definitions: dict[str, str],
-        billing_mode: str,
-        read_capacity: int,
-        write_capacity: int,
         indexes: tuple[IndexDefinition, ...],
+        settings: TableSettings,
         stream_view_type: str | None,
     ) -> Table:
+        """Create a table with the settings of its CreateTable request, all validated."""
         if name in self.tables:
             raise ResourceInUseException(f"Table already exists: {name}")
         now = self.clock.now_ms()
-        table = Table(
+        definition = TableDefinition(
             name=name,
             arn=f"{self.arn_prefix}table/{name}",
             table_id=str(uuid.uuid4()),
             key_schema=key_schema,
             attribute_definitions=attribute_definitions,
-            billing_mode=billing_mode,
-            read_capacity=read_capacity,
-            write_capacity=write_capacity,
             created_ms=now,
-            active_at_ms=now + self.settings.transitions_ms,
             indexes=indexes,
         )
+        table = Table(definition, settings, active_at_ms=due.transition_done(now, self.settings))
+        settle_billing_mode(table, now)
         self.tables[name] = table
         if stream_view_type is not None:
             self.enable_stream(table, stream_view_type)
@@ -148,30 +149,18 @@ class RegionWorld:
             )
         if table.stream_view_type is not None:
             self.disable_stream(table)
-        table.deleting_at_ms = now + self.settings.transitions_ms
+        table.deleting_at_ms = due.transition_done(now, self.settings)
         if self.settings.transitions_ms == 0:
             del self.tables[table.name]
         else:
             self.schedule(table.deleting_at_ms)
         return table
 
-    def write_item(
-        self, table: Table, key: KeyTuple, new_item: Item | None, new_size: int
-    ) -> Item | None:
-        """Change one item through the table's write funnel; return the old item."""
-        now = self.clock.now_ms()
-        old_item = table.write(key, new_item, new_size, now)
-        if table.stream_view_type is not None:
-            self.schedule(now + self.settings.retention_ms)
-        if table.ttl.enabled:
-            self.schedule_ttl(table)
-        return old_item
-
     def schedule_ttl(self, table: Table) -> None:
         """Wake up when the table's earliest Time To Live expiry falls due."""
-        due = table.ttl.next_due_ms()
-        if due is not None:
-            self.schedule(due)
+        expiry = table.ttl.next_due_ms()
+        if expiry is not None:
+            self.schedule(expiry)
 
     # -- streams --------------------------------------------------------------------------
 
@@ -189,14 +178,15 @@ class RegionWorld:
             view_type=view_type,
             created_ms=now,
             next_sequence=self.next_sequence,
-            enabled_at_ms=now + self.settings.transitions_ms,
+            enabled_at_ms=due.transition_done(now, self.settings),
         )
         stream.open_partitions(self.settings.partitions, now)
         self.streams[stream.arn] = stream
         table.latest_stream = stream
         table.stream_view_type = view_type
-        if self.settings.shard_rollover_ms is not None:
-            self.schedule(now + self.settings.shard_rollover_ms)
+        rollover = due.rollover_at(now, self.settings)
+        if rollover is not None:
+            self.schedule(rollover)
         return stream
 
     def disable_stream(self, table: Table) -> Stream:
@@ -205,9 +195,9 @@ class RegionWorld:
         now = self.clock.now_ms()
         stream.close_all(now)
         stream.disable_requested_ms = now
-        stream.disabled_at_ms = now + self.settings.transitions_ms
+        stream.disabled_at_ms = due.transition_done(now, self.settings)
         table.stream_view_type = None
-        self.schedule(stream.disabled_at_ms + self.settings.retention_ms)
+        self.schedule(due.trimmed_at(stream.disabled_at_ms, self.settings))
         return stream
 
     def stream(self, arn: str) -> Stream:

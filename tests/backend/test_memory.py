@@ -8,8 +8,9 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from dynastream_mock.backend import reading
+from dynastream_mock.backend.changes import change_item
 from dynastream_mock.backend.readers import Reader
-from dynastream_mock.backend.tables import KeySchema
+from dynastream_mock.backend.tables import KeySchema, TableSettings
 from dynastream_mock.backend.world import RegionWorld
 from dynastream_mock.clock import Clock
 from dynastream_mock.options import build_settings
@@ -23,11 +24,16 @@ def make_world(**settings: object) -> tuple[RegionWorld, Clock]:
     chosen = replace(build_settings({}), **settings)  # type: ignore[arg-type]
     world = RegionWorld("123456789012", "eu-west-1", chosen, clock)
     table = world.create_table(
-        "Users", KeySchema("id", "S"), {"id": "S"}, "PAY_PER_REQUEST", 0, 0, (), "NEW_IMAGE"
+        "Users",
+        KeySchema("id", "S"),
+        {"id": "S"},
+        (),
+        TableSettings("PAY_PER_REQUEST", 0, 0),
+        "NEW_IMAGE",
     )
     for index in range(100):
         item = {"id": {"S": f"u{index}"}, "payload": {"S": "x" * 100}}
-        world.write_item(table, table.key_of(item), item, 120)
+        change_item(world, table, table.key_of(item), item, 120)
     return world, clock
 
 
@@ -77,13 +83,13 @@ def test_trimmed_records_are_freed() -> None:
     def write_and_trim() -> None:
         for index in range(5000):
             item = {"id": {"S": f"t{index}"}, "payload": {"S": "y" * 200}}
-            world.write_item(table, table.key_of(item), None if index % 2 else item, 220)
+            change_item(world, table, table.key_of(item), None if index % 2 else item, 220)
         clock.advance_ms(25 * HOUR_MS)
         world.touch()
         # Deleting the items too leaves only what the world needs to remember.
         for index in range(0, 5000, 2):
             key = table.key_of({"id": {"S": f"t{index}"}})
-            world.write_item(table, key, None, 0)
+            change_item(world, table, key, None, 0)
         clock.advance_ms(25 * HOUR_MS)
         world.touch()
 
