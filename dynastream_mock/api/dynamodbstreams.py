@@ -11,9 +11,13 @@ from ..backend.streams import Stream
 from ..backend.world import RegionWorld
 from ..errors import ValidationException
 from ..wire.protocol import RenderedResult, encode_json
+from ..wire.renderings import Renderings
 from .router import Params, Result, handles, handles_reading
 
 _SERVICE = "dynamodbstreams"
+#: GetRecords bodies of records already read once: consumers that read one stream several
+#: times (replication and search indexing, say) pay for each rendering once.
+_RENDERINGS: Renderings[StreamRecord] = Renderings()
 
 
 def check_stream_arn(arn: str) -> None:
@@ -170,14 +174,13 @@ def get_records(world: RegionWorld, params: Params, reader: Reader) -> Result:
     region = world.region
     view_type = page.view_type
     # The body is exactly what encoding {"Records": [...], "NextShardIterator": ...} gives,
-    # joined from each record's rendering, which is made at its first read and kept.
-    renderings = []
-    for record in page.records:
-        rendered = record.rendered
-        if rendered is None:
-            rendered = record.rendered = encode_json(render_record(record, region, view_type))
-        renderings.append(rendered)
-    body = b'{"Records":[' + b",".join(renderings)
+    # joined from each record's rendering, made at its first read and kept while the record
+    # is retained. A record never changes once made (nor its stream's region and view type).
+
+    def render(record: StreamRecord) -> bytes:
+        return encode_json(render_record(record, region, view_type))
+
+    body = b'{"Records":[' + b",".join(_RENDERINGS.of(record, render) for record in page.records)
     if page.next_iterator is None:
         return RenderedResult(body + b"]}")
     return RenderedResult(body + b'],"NextShardIterator":' + encode_json(page.next_iterator) + b"}")

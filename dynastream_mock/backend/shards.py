@@ -19,8 +19,14 @@ SEQUENCE_BASE = 10**20
 _COMPACT_AFTER = 1024
 
 
+class _WeaklyReferable:
+    # A weak reference lets layers above cache per record (wire/renderings.py) without the
+    # backend keeping anything for them; a slots dataclass has no __weakref__ of its own.
+    __slots__ = ("__weakref__",)
+
+
 @dataclass(slots=True, eq=False)
-class StreamRecord:
+class StreamRecord(_WeaklyReferable):
     """One item-level change, with the images its stream's view type keeps."""
 
     sequence_number: int
@@ -32,9 +38,6 @@ class StreamRecord:
     old_image: Item | None
     size_bytes: int
     by_ttl: bool = False
-    #: The record as GetRecords renders it (JSON bytes), made on its first read. A record
-    #: never changes once made, so neither does its rendering.
-    rendered: bytes | None = field(default=None, repr=False)
 
 
 @dataclass(slots=True, eq=False)
