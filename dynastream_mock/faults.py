@@ -127,6 +127,7 @@ def _table_and_shard(params: dict[str, Any]) -> tuple[str | None, str | None]:
 class Faults:
     """The mock's fault list (``mock.faults``); ``add`` and ``clear`` need an active mock.
 
+    >>> from dynastream_mock import mock_streams
     >>> with mock_streams() as mock:
     ...     fault = mock.faults.add("GetRecords", "ProvisionedThroughputExceededException", times=2)
     ...     fault.hits

@@ -10,14 +10,13 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from . import tools, triggers
 from .clock import Clock
+from .controls import Controls
 from .decorating import decorate
 from .faults import Faults
 from .intercept import active
 from .options import DEFAULTS, MockOptions, build_settings
 from .service import Service
-from .triggers import Invocation, Trigger, TriggerParameters
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -41,7 +40,7 @@ def current() -> MockStreams:
     return found
 
 
-class MockStreams:
+class MockStreams(Controls):
     """An in-memory DynamoDB and DynamoDB Streams, answering every botocore client.
 
     Use it as a decorator, a context manager (``with`` or ``async with``), or with
@@ -116,14 +115,6 @@ class MockStreams:
             self._service = None
             active.deactivate(self)
 
-    def reset(self) -> None:
-        """Empty the world (tables, streams, triggers, faults); stay active; keep the clock.
-
-        >>> with mock_streams() as mock:
-        ...     mock.reset()
-        """
-        self._running("reset").reset()
-
     def __enter__(self) -> MockStreams:
         return self.start()
 
@@ -156,88 +147,6 @@ class MockStreams:
         Each call of the decorated function runs in a fresh mock with this one's options.
         """
         return decorate(target, lambda: MockStreams(**self._options))
-
-    # -- tools ----------------------------------------------------------------------------
-
-    def _running(self, tool: str) -> Service:
-        service = self._service
-        if service is None:
-            raise RuntimeError(f"{tool}() needs an active mock; start() {self!r} first")
-        return service
-
-    def split_shard(
-        self,
-        table: str,
-        shard_id: str | None = None,
-        children: int = 2,
-        *,
-        region: str | None = None,
-    ) -> list[str]:
-        """Close one open shard (or all) of the table's stream and open ``children`` children.
-
-        The children's hash ranges divide the parent's, so every key keeps a single
-        successor and per-key order holds. Returns the new shard ids.
-
-        >>> mock.split_shard("Orders")  # doctest: +SKIP
-        ['shardId-00000001700000000000-1a2b3c4d', 'shardId-00000001700000000000-5e6f7a8b']
-        """
-        return tools.split_shard(
-            self._running("split_shard").world, table, shard_id, children, region=region
-        )
-
-    def stream_records(
-        self, table_or_arn: str, *, region: str | None = None
-    ) -> list[dict[str, Any]]:
-        """Every retained record of the stream, in the order a correct consumer sees them.
-
-        Parents before children, each shard in sequence order, each record shaped as
-        boto3's ``get_records()["Records"]``. Not a reader: the throttle never sees it.
-
-        >>> [r["eventName"] for r in mock.stream_records("Users")]  # doctest: +SKIP
-        ['INSERT', 'MODIFY']
-        """
-        return tools.stream_records(
-            self._running("stream_records").world, table_or_arn, region=region
-        )
-
-    def add_trigger(
-        self,
-        table_or_stream_arn: str,
-        handler: Callable[[dict[str, Any], Any], Any],
-        *,
-        on_failure: Callable[[dict[str, Any]], Any] | None = None,
-        region: str | None = None,
-        **parameters: Unpack[TriggerParameters],
-    ) -> Trigger:
-        """Run ``handler`` on the stream as a Lambda event source mapping would.
-
-        ``parameters`` are CreateEventSourceMapping's that apply to DynamoDB Streams, spelled
-        as in the Lambda API (``StartingPosition`` is required), with Lambda's defaults;
-        values Lambda refuses raise ``botocore.exceptions.ClientError`` with Lambda's code and
-        message. ``on_failure`` receives what an on-failure destination would. Nothing runs
-        until ``run_triggers()``.
-        """
-        service = self._running("add_trigger")
-        return triggers.add_trigger(
-            service.world,
-            service.triggers,
-            table_or_stream_arn,
-            handler,
-            parameters=parameters,
-            on_failure=on_failure,
-            region=region,
-        )
-
-    def run_triggers(self) -> list[Invocation]:
-        """Make every trigger invocation that is due, now, in this thread; return them.
-
-        Stops when no trigger can make progress. A failing batch gets one attempt per call
-        (each half of a bisected batch too), so a test can count retries.
-
-        >>> [invocation.ok for invocation in mock.run_triggers()]  # doctest: +SKIP
-        [True]
-        """
-        return triggers.run_triggers(self._running("run_triggers").triggers)
 
     def _touch(self) -> None:
         service = self._service

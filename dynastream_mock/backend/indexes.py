@@ -1,4 +1,4 @@
-"""Secondary indexes: the storage of one LSI or GSI, kept by the table's write funnel.
+"""Secondary indexes: the storage of one LSI or GSI, kept by the change funnel.
 
 An index entry holds the table's keys, the index's keys and the projected attributes
 (ALL: the whole item, shared, never copied). Items without the index's key attributes are
@@ -6,9 +6,13 @@ not in the index (a sparse index). Entries are ordered, per index partition, by 
 index's sort key, then the table's hash and sort keys, so a Query pages by binary search
 and a Scan walks a stable order.
 
->>> store = IndexStore(definition, table.key_schema)   # made by Table for each index
->>> store.index_key(item)           # (hash, range) canonical, None when sparse; may raise
->>> store.apply(table_key, old_item, new_item)
+>>> from dynastream_mock.backend.tables import IndexDefinition, KeySchema
+>>> by_email = IndexDefinition("ByEmail", "GLOBAL", KeySchema("email", "S"), "KEYS_ONLY")
+>>> store = IndexStore(by_email, KeySchema("id", "S"))  # one per index of a table
+>>> store.index_key({"id": {"S": "u1"}})  # no email: not in the (sparse) index
+>>> store.apply(("u1", None), {"id": {"S": "u1"}, "email": {"S": "a@example.com"}})
+>>> list(store.partition_keys("a@example.com"))
+[('u1', None)]
 """
 
 from __future__ import annotations

@@ -17,8 +17,9 @@ _STATUS = {
 def lambda_error(code: str, message: str) -> ClientError:
     """A ``ClientError`` built as botocore builds it from Lambda's answer.
 
-    >>> lambda_error("InvalidParameterValueException", "Invalid filter pattern definition.")
-    ClientError(...)  # doctest: +SKIP
+    >>> error = lambda_error("InvalidParameterValueException", "Invalid filter pattern.")
+    >>> error.response["Error"]["Code"], error.response["ResponseMetadata"]["HTTPStatusCode"]
+    ('InvalidParameterValueException', 400)
     """
     response = {
         "Error": {"Code": code, "Message": message},

@@ -1,0 +1,118 @@
+"""The control tools of an active mock: what a test does to the world besides requests.
+
+``MockStreams`` inherits them; each delegates to the tools, the triggers or the pipeline,
+and needs an active mock. One session shows them all:
+
+>>> import boto3
+>>> from dynastream_mock import mock_streams
+>>> with mock_streams() as mock:
+...     ddb = boto3.client("dynamodb", region_name="eu-west-1")
+...     _ = ddb.create_table(
+...         TableName="Users", BillingMode="PAY_PER_REQUEST",
+...         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+...         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+...         StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"})
+...     seen = []
+...     trigger = mock.add_trigger("Users", lambda event, context: seen.append(event),
+...                                StartingPosition="TRIM_HORIZON")
+...     _ = ddb.put_item(TableName="Users", Item={"id": {"S": "u1"}})
+...     children = mock.split_shard("Users")
+...     _ = ddb.put_item(TableName="Users", Item={"id": {"S": "u1"}, "v": {"N": "2"}})
+...     events = [r["eventName"] for r in mock.stream_records("Users")]
+...     outcomes = [invocation.ok for invocation in mock.run_triggers()]
+>>> len(children), events, outcomes, len(seen)
+(2, ['INSERT', 'MODIFY'], [True, True], 2)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from . import tools, triggers
+from .service import Service
+from .triggers import Invocation, Trigger, TriggerParameters
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+
+class Controls:
+    """The tool methods of ``MockStreams`` (see the module's example)."""
+
+    _service: Service | None
+
+    def _running(self, tool: str) -> Service:
+        service = self._service
+        if service is None:
+            raise RuntimeError(f"{tool}() needs an active mock; start() {self!r} first")
+        return service
+
+    def reset(self) -> None:
+        """Empty the world (tables, streams, triggers, faults); stay active; keep the clock."""
+        self._running("reset").reset()
+
+    def split_shard(
+        self,
+        table: str,
+        shard_id: str | None = None,
+        children: int = 2,
+        *,
+        region: str | None = None,
+    ) -> list[str]:
+        """Close one open shard (or all) of the table's stream and open ``children`` children.
+
+        The children's hash ranges divide the parent's, so every key keeps a single
+        successor and per-key order holds. Returns the new shard ids.
+        """
+        return tools.split_shard(
+            self._running("split_shard").world, table, shard_id, children, region=region
+        )
+
+    def stream_records(
+        self, table_or_arn: str, *, region: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Every retained record of the stream, in the order a correct consumer sees them.
+
+        Parents before children, each shard in sequence order, each record shaped as
+        boto3's ``get_records()["Records"]``. Not a reader: the throttle never sees it.
+        """
+        return tools.stream_records(
+            self._running("stream_records").world, table_or_arn, region=region
+        )
+
+    def add_trigger(
+        self,
+        table_or_stream_arn: str,
+        handler: Callable[[dict[str, Any], Any], Any],
+        *,
+        on_failure: Callable[[dict[str, Any]], Any] | None = None,
+        region: str | None = None,
+        **parameters: Unpack[TriggerParameters],
+    ) -> Trigger:
+        """Run ``handler`` on the stream as a Lambda event source mapping would.
+
+        ``parameters`` are CreateEventSourceMapping's that apply to DynamoDB Streams, spelled
+        as in the Lambda API (``StartingPosition`` is required), with Lambda's defaults;
+        values Lambda refuses raise ``botocore.exceptions.ClientError`` with Lambda's code and
+        message. ``on_failure`` receives what an on-failure destination would. Nothing runs
+        until ``run_triggers()``.
+        """
+        service = self._running("add_trigger")
+        return triggers.add_trigger(
+            service.world,
+            service.triggers,
+            table_or_stream_arn,
+            handler,
+            parameters=parameters,
+            on_failure=on_failure,
+            region=region,
+        )
+
+    def run_triggers(self) -> list[Invocation]:
+        """Make every trigger invocation that is due, now, in this thread; return them.
+
+        Stops when no trigger can make progress. A failing batch gets one attempt per call
+        (each half of a bisected batch too), so a test can count retries.
+        """
+        return triggers.run_triggers(self._running("run_triggers").triggers)
