@@ -188,6 +188,17 @@ def test_update_expressions_and_return_values(differential: Differential) -> Non
             ReturnValuesOnConditionCheckFailure="ALL_OLD",
         )
         t("get", "get_item", TableName=TABLE, Key=_key("u"))
+        # Only REMOVE/DELETE actions on a missing item: DynamoDB creates nothing.
+        t(
+            "remove-only update of a missing item",
+            "update_item",
+            TableName=TABLE,
+            Key=_key("absent"),
+            UpdateExpression="REMOVE gone DELETE colors :red",
+            ExpressionAttributeValues={":red": {"SS": ["red"]}},
+            ReturnValues="ALL_NEW",
+        )
+        t("get after remove-only update", "get_item", TableName=TABLE, Key=_key("absent"))
 
     differential(scenario)
 
