@@ -1,4 +1,8 @@
-"""The differential suite's DynamoDB Local: fetched, started once per session, stopped."""
+"""The differential suite: DynamoDB Local's side replayed from recordings, or run live.
+
+See ``recordings.py`` for the modes (``DYNASTREAM_DIFFERENTIAL``); only ``live`` and
+``record`` start DynamoDB Local, once per session.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from harness import Scenario, run_both
+import recordings
+from harness import Scenario, check_against, run_local
 from local_server import LocalServer, LocalUnavailable
 
 _HERE = Path(__file__).parent
@@ -35,13 +40,25 @@ def dynamodb_local() -> Iterator[LocalServer]:
 
 
 @pytest.fixture
-def differential(
-    dynamodb_local: LocalServer, request: pytest.FixtureRequest
-) -> Callable[[Scenario], None]:
-    """Run a scenario against DynamoDB Local and dynastream_mock and compare the answers."""
+def differential(request: pytest.FixtureRequest) -> Callable[[Scenario], None]:
+    """Run a scenario against dynastream_mock and compare with DynamoDB Local's answers."""
     test_id = request.node.name
+    module = Path(str(request.node.fspath))
+    mode = recordings.mode()
+    server: LocalServer | None = (
+        None if mode == "replay" else request.getfixturevalue("dynamodb_local")
+    )
 
     def run(scenario: Scenario) -> None:
-        run_both(dynamodb_local.endpoint, test_id, scenario)
+        if server is None:
+            try:
+                local_steps = recordings.load(module, test_id)
+            except recordings.RecordingUnusable as reason:
+                pytest.fail(str(reason), pytrace=False)
+        else:
+            local_steps = run_local(server.endpoint, scenario)
+            if mode == "record":
+                recordings.save(module, test_id, local_steps, server.version)
+        check_against(test_id, scenario, local_steps)
 
     return run

@@ -1,10 +1,15 @@
-"""Run one scenario against DynamoDB Local and against dynastream_mock, then compare.
+"""Run one scenario against dynastream_mock and compare it with DynamoDB Local's answers.
 
 A scenario is a function of a ``Target``: it makes boto3 calls through ``target(label, op,
-**params)``, which records the normalised outcome of each call under its label and returns
-the raw response (or the raw error response) so the scenario can go on with real ARNs and
-iterators. The two recordings must agree label by label, except where ``KNOWN_DIFFERENCES``
-(``known_differences.py``) names the step and field with the reason.
+**params)``, which records each call (the request and the answer, as boto3 returned it)
+under its label and returns the raw response (or the raw error response) so the scenario
+can go on with real ARNs and iterators. The two recordings must agree label by label, once
+normalised, except where ``KNOWN_DIFFERENCES`` (``known_differences.py``) names the step and
+field with the reason.
+
+DynamoDB Local's side is either a recording (``recordings.py``: the default, which needs
+neither Java nor a download) or a live run of the same scenario against a DynamoDB Local
+process (``run_both``).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import itertools
 import json
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 from fnmatch import fnmatchcase
 from typing import Any
@@ -59,6 +65,69 @@ _access_keys = itertools.count(1)
 Scenario = Callable[["Target"], None]
 
 
+@dataclass(frozen=True)
+class Step:
+    """One recorded call (or derived value) of a scenario, in JSON-safe form."""
+
+    label: str
+    operation: str | None  # None: a value the scenario derived and noted
+    request: dict[str, Any]
+    answer: Any
+    unordered: tuple[str, ...] = field(default=())
+
+    def outcome(self) -> Any:
+        """The answer as compared: normalised, unordered members sorted."""
+        normalised = normalise(from_json_safe(self.answer))
+        for member in self.unordered:
+            _sort_member(normalised, member)
+        return normalised
+
+    def to_json(self) -> dict[str, Any]:
+        recorded: dict[str, Any] = {"label": self.label, "operation": self.operation}
+        if self.request:
+            recorded["request"] = self.request
+        recorded["answer"] = self.answer
+        if self.unordered:
+            recorded["unordered"] = list(self.unordered)
+        return recorded
+
+    @classmethod
+    def from_json(cls, recorded: dict[str, Any]) -> Step:
+        return cls(
+            label=recorded["label"],
+            operation=recorded["operation"],
+            request=recorded.get("request", {}),
+            answer=recorded["answer"],
+            unordered=tuple(recorded.get("unordered", ())),
+        )
+
+
+def to_json_safe(value: Any) -> Any:
+    """boto3's values as JSON: bytes and datetimes become tagged objects."""
+    if isinstance(value, bytes):
+        return {"$bytes": value.hex()}
+    if isinstance(value, datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, dict):
+        return {key: to_json_safe(inner) for key, inner in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_json_safe(inner) for inner in value]
+    return value
+
+
+def from_json_safe(value: Any) -> Any:
+    """The inverse of ``to_json_safe``."""
+    if isinstance(value, dict):
+        if value.keys() == {"$bytes"}:
+            return bytes.fromhex(value["$bytes"])
+        if value.keys() == {"$datetime"}:
+            return datetime.fromisoformat(value["$datetime"])
+        return {key: from_json_safe(inner) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [from_json_safe(inner) for inner in value]
+    return value
+
+
 class Target:
     """boto3 clients of one side, and the outcomes recorded so far."""
 
@@ -76,7 +145,7 @@ class Target:
             options["endpoint_url"] = endpoint_url
         self.ddb = boto3.client("dynamodb", **options)
         self.streams = boto3.client("dynamodbstreams", **options)
-        self.steps: list[tuple[str, Any]] = []
+        self.steps: list[Step] = []
 
     def __call__(
         self, label: str, operation: str, *, unordered: Iterable[str] = (), **params: Any
@@ -89,7 +158,9 @@ class Target:
         client = self.streams if operation in STREAM_OPERATIONS else self.ddb
         try:
             response: dict[str, Any] = getattr(client, operation)(**params)
-            outcome: dict[str, Any] = {"ok": response}
+            # Request ids, HTTP headers and retry counts are no part of the answer.
+            answer = {key: value for key, value in response.items() if key != "ResponseMetadata"}
+            outcome: dict[str, Any] = {"ok": answer}
         except ClientError as error:
             response = error.response
             extra = {
@@ -105,17 +176,23 @@ class Target:
                     **extra,
                 }
             }
-        normalised = normalise(outcome)
-        for member in unordered:
-            _sort_member(normalised, member)
-        self.note(label, normalised)
+        step = Step(label, operation, to_json_safe(params), to_json_safe(outcome), tuple(unordered))
+        self._record(step)
         return response
 
     def note(self, label: str, value: Any) -> None:
         """Record a value the scenario derived (e.g. every item of a paged Scan)."""
-        if any(existing == label for existing, _ in self.steps):
-            raise ValueError(f"label {label!r} used twice in one scenario")
-        self.steps.append((label, normalise(value)))
+        self._record(Step(label, None, {}, to_json_safe(value)))
+
+    def _record(self, step: Step) -> None:
+        if any(existing.label == step.label for existing in self.steps):
+            raise ValueError(f"label {step.label!r} used twice in one scenario")
+        self.steps.append(step)
+
+
+def outcomes(steps: Iterable[Step]) -> list[tuple[str, Any]]:
+    """Each step's label and compared outcome."""
+    return [(step.label, step.outcome()) for step in steps]
 
 
 def normalise(value: Any, key: str | None = None) -> Any:
@@ -219,15 +296,25 @@ def _short(value: Any) -> str:
     return text if len(text) <= 400 else text[:400] + "..."
 
 
-def run_both(endpoint_url: str, test_id: str, scenario: Scenario) -> None:
-    """Run ``scenario`` against DynamoDB Local, then against a fresh mock; compare."""
+def run_local(endpoint_url: str, scenario: Scenario) -> list[Step]:
+    """Run ``scenario`` against the DynamoDB Local at ``endpoint_url``; its steps."""
     local = Target("local", endpoint_url)
     scenario(local)
+    return local.steps
+
+
+def run_mock(scenario: Scenario) -> list[Step]:
+    """Run ``scenario`` against a fresh mock; its steps."""
     # DynamoDB Local has no per-shard reader limit to throttle with; the rest is as shipped.
     with mock_streams(max_readers_per_shard=None):
         mock = Target("mock", None)
         scenario(mock)
-    compare(test_id, mock.steps, local.steps)
+    return mock.steps
+
+
+def check_against(test_id: str, scenario: Scenario, local_steps: list[Step]) -> None:
+    """Run ``scenario`` against a fresh mock and compare it with Local's ``local_steps``."""
+    compare(test_id, outcomes(run_mock(scenario)), outcomes(local_steps))
 
 
 def create_table(

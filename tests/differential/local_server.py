@@ -8,6 +8,7 @@ in memory on a free port of 127.0.0.1. ``LocalUnavailable`` says why it cannot r
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -97,7 +98,7 @@ class LocalServer:
 
     def __init__(self) -> None:
         java = java_command()
-        jar = jar_path()
+        jar = self.jar = jar_path()
         self.port = free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
         self.log_path = CACHE / f"server-{self.port}.log"
@@ -121,6 +122,13 @@ class LocalServer:
         except BaseException:
             self.stop(keep_log=True)
             raise
+
+    @property
+    def version(self) -> str:
+        """Which DynamoDB Local this is: the npm package's version and the jar's folder."""
+        manifest = CACHE / "package" / "package.json"
+        package = json.loads(manifest.read_text())["version"] if manifest.exists() else "?"
+        return f"{PACKAGE} {package} ({self.jar.parent.name})"
 
     def _wait_until_answering(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT_S
