@@ -105,6 +105,16 @@ class TrimmedDataAccessException(AwsError):
     code = "TrimmedDataAccessException"
 
 
+class MissingAuthenticationToken(AwsError):
+    code = "MissingAuthenticationToken"
+
+
+class RequestEntityTooLargeException(AwsError):
+    code = "RequestEntityTooLargeException"
+    status = 413
+    namespace = _CORAL_SERVICE
+
+
 class InternalServerError(AwsError):
     code = "InternalServerError"
     status = 500
@@ -117,6 +127,8 @@ ERRORS_BY_CODE: dict[str, type[AwsError]] = {
         ValidationException,
         SerializationException,
         UnknownOperationException,
+        RequestEntityTooLargeException,
+        MissingAuthenticationToken,
         ResourceNotFoundException,
         ResourceInUseException,
         ConditionalCheckFailedException,

@@ -19,9 +19,12 @@ from .clock import Clock
 from .errors import AwsError, InternalServerError
 from .faults import Faults
 from .triggers import Trigger
-from .wire.protocol import WireAnswer, serve
+from .wire.protocol import WireAnswer, serve_request
+from .wire.signing import credential_of
 
-__all__ = ["Reader", "Service"]
+__all__ = ["Reader", "Service", "reader_of_key", "reader_of_signature"]
+
+_KEY_KIND = "access key id"
 
 logger = logging.getLogger("dynastream_mock")
 
@@ -33,6 +36,17 @@ def _internal_error(error: BaseException) -> AwsError:
         f"dynastream_mock failed on this request ({type(error).__name__}: {error}); "
         "please report it"
     )
+
+
+def reader_of_key(access_key_id: str) -> Reader:
+    """The reader of every request signed with ``access_key_id`` (one consumer process)."""
+    return Reader(f"key:{access_key_id}", _KEY_KIND)
+
+
+def reader_of_signature(headers: Mapping[str, str | bytes]) -> Reader:
+    """The reader of a request known only by its signature: its access key id."""
+    credential = credential_of(headers)
+    return reader_of_key("" if credential is None else credential.access_key_id)
 
 
 class Service:
@@ -61,7 +75,7 @@ class Service:
         service: str,
         region: str,
         account_id: str | None,
-        headers: Mapping[str, str],
+        headers: Mapping[str, str | bytes],
         body: bytes | str | None,
         reader: Reader = ANONYMOUS,
     ) -> WireAnswer:
@@ -79,7 +93,7 @@ class Service:
                 raise injected
             return dispatch(world, service, operation, params, reader)
 
-        return serve(service, headers.get("X-Amz-Target"), body, run, _internal_error)
+        return serve_request(service, headers, body, run, _internal_error)
 
     def touch(self) -> None:
         """Run what became due everywhere (the clock moved)."""

@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import itertools
 import weakref
-from collections.abc import Mapping
 
 from ..service import Reader
-from ..wire.signing import credential_of
 
 _CLIENT_KIND = "client (one boto3 client or resource)"
-_KEY_KIND = "access key id"
 
 _by_session: weakref.WeakKeyDictionary[object, Reader] = weakref.WeakKeyDictionary()
 _numbers = itertools.count(1)
@@ -28,9 +25,3 @@ def reader_of_session(session: object) -> Reader:
     if found is None:
         found = _by_session.setdefault(session, Reader(f"client-{next(_numbers)}", _CLIENT_KIND))
     return found
-
-
-def reader_of_signature(headers: Mapping[str, str | bytes]) -> Reader:
-    """The reader of a request known only by its signature: its access key id."""
-    credential = credential_of(headers)
-    return Reader(f"key:{'' if credential is None else credential.access_key_id}", _KEY_KIND)

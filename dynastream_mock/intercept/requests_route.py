@@ -16,7 +16,7 @@ from typing import Any
 import responses
 from requests.adapters import HTTPAdapter
 
-from .callers import reader_of_signature
+from ..service import reader_of_signature
 from .hosts import resolve_host
 from .responder import Responder, host_of
 

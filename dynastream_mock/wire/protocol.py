@@ -6,14 +6,22 @@ and the function's answer (a dict, or an ``AwsError``) back into status, headers
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
+import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from email.utils import formatdate
 from typing import Any
 
-from ..errors import AwsError, SerializationException, UnknownOperationException
+from ..errors import (
+    AwsError,
+    RequestEntityTooLargeException,
+    SerializationException,
+    UnknownOperationException,
+)
 
 CONTENT_TYPE = "application/x-amz-json-1.0"
 
@@ -24,6 +32,10 @@ TARGET_PREFIXES = {
 }
 
 Dispatch = Callable[[str, dict[str, Any]], dict[str, Any]]
+Headers = Mapping[str, "str | bytes"]
+
+#: The largest request body DynamoDB accepts (BatchWriteItem's "total request size").
+MAX_REQUEST_BYTES = 16 * 1024 * 1024
 
 # Results are trees of dicts, lists and scalars made fresh for each answer: they cannot
 # hold a cycle, so the encoder need not look for one (a noticeable share of its time).
@@ -112,6 +124,106 @@ def render_error(error: AwsError) -> WireAnswer:
         payload["message"] = error.message
     payload.update(error.extra)
     return render(error.status, payload)
+
+
+def service_of_target(target: str | bytes | None) -> str | None:
+    """The service an ``X-Amz-Target`` header addresses (one port serves both), or None."""
+    if isinstance(target, bytes):
+        target = target.decode("latin-1")
+    for service, prefix in TARGET_PREFIXES.items():
+        if target and target.startswith(prefix):
+            return service
+    return None
+
+
+def header(headers: Headers, name: str) -> str:
+    """A header's value as text ("" when absent); botocore keeps some as bytes."""
+    value = headers.get(name) or ""
+    return value.decode("latin-1") if isinstance(value, bytes) else value
+
+
+def request_body(headers: Headers, body: bytes | str | None) -> bytes | str | None:
+    """The body as sent before ``Content-Encoding`` (gzip, deflate), within the size cap."""
+    if body is not None and len(body) > MAX_REQUEST_BYTES:
+        raise _too_large(len(body))
+    encodings = [
+        coding.strip().lower()
+        for coding in header(headers, "Content-Encoding").split(",")
+        if coding.strip() and coding.strip().lower() != "identity"
+    ]
+    if not encodings or not body:
+        return body
+    data = body.encode() if isinstance(body, str) else body
+    for coding in reversed(encodings):  # the last one listed was applied last
+        if coding in ("gzip", "x-gzip"):
+            decoder = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+        elif coding == "deflate":
+            decoder = zlib.decompressobj()
+        else:
+            raise SerializationException(f"Unsupported Content-Encoding: {coding}")
+        try:
+            data = decoder.decompress(data, MAX_REQUEST_BYTES + 1)
+        except zlib.error:
+            raise SerializationException(f"The request body is not valid {coding} data.") from None
+        if len(data) > MAX_REQUEST_BYTES or decoder.unconsumed_tail:
+            raise _too_large(len(data))
+    return data
+
+
+def _too_large(size: int) -> RequestEntityTooLargeException:
+    return RequestEntityTooLargeException(
+        f"Request size {size} bytes exceeds the limit of {MAX_REQUEST_BYTES} bytes"
+    )
+
+
+_date_cache: tuple[int, str] = (0, "")
+
+
+def http_date() -> str:
+    """Now on the wall clock (never the mock's virtual time), as an HTTP ``Date``."""
+    global _date_cache
+    second = int(time.time())
+    if _date_cache[0] != second:
+        _date_cache = (second, formatdate(second, usegmt=True))
+    return _date_cache[1]
+
+
+def _accepts_gzip(headers: Headers) -> bool:
+    for offer in header(headers, "Accept-Encoding").lower().split(","):
+        coding, *parameters = (part.strip() for part in offer.split(";"))
+        if coding in ("gzip", "x-gzip"):
+            quality = next((p[2:] for p in parameters if p.startswith("q=")), "1")
+            try:
+                return float(quality) > 0
+            except ValueError:
+                return False
+    return False
+
+
+def serve_request(
+    service: str,
+    headers: Headers,
+    body: bytes | str | None,
+    dispatch: Dispatch,
+    on_error: Callable[[BaseException], AwsError] | None = None,
+) -> WireAnswer:
+    """``serve`` for one HTTP request: its body decoded, its answer dated (and gzipped
+    when the client accepts it), as DynamoDB answers whichever door it came in by."""
+    try:
+        decoded = request_body(headers, body)
+    except AwsError as error:
+        answer = render_error(error)
+    else:
+        answer = serve(service, headers.get("X-Amz-Target"), decoded, dispatch, on_error)
+    answer.headers["Date"] = http_date()
+    if _accepts_gzip(headers):
+        compressed = gzip.compress(answer.body, compresslevel=6, mtime=0)
+        answer.body = compressed
+        answer.headers["Content-Encoding"] = "gzip"
+        answer.headers["Content-Length"] = str(len(compressed))
+        # DynamoDB's checksum covers the bytes sent, compressed or not.
+        answer.headers["x-amz-crc32"] = str(zlib.crc32(compressed))
+    return answer
 
 
 def serve(
