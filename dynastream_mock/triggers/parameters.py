@@ -13,8 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
-import botocore.loaders
-
+from ..models import service_model
 from ..options import refuse_unknown_keywords
 from .errors import lambda_error
 from .filtering import FilterPattern, parse_filters
@@ -92,7 +91,7 @@ class TriggerConfig:
 @functools.cache
 def _input_members() -> dict[str, dict[str, Any]]:
     # Loaded once, on the first add_trigger: the model is large and most tests never need it.
-    model = botocore.loaders.Loader().load_service_model("lambda", "service-2")
+    model = service_model("lambda")
     shapes = model["shapes"]
     operation = model["operations"]["CreateEventSourceMapping"]
     members = shapes[operation["input"]["shape"]]["members"]

@@ -6,9 +6,8 @@ import threading
 from collections.abc import Callable
 from typing import Any, Final
 
-from botocore.loaders import Loader
-
 from ...errors import SerializationException, ValidationException
+from ...models import service_model
 from .containers import ListNode, MapNode, StructNode
 from .java import START_OF_MAP, Mismatch
 from .nodes import (
@@ -127,7 +126,7 @@ class _Compiler:
     """Turns one service model into nodes; nodes are shared between operations."""
 
     def __init__(self, service: str) -> None:
-        model = Loader().load_service_model(service, "service-2")
+        model = service_model(service)
         self.service = service
         self.shapes: dict[str, dict[str, Any]] = model["shapes"]
         self.operations: dict[str, dict[str, Any]] = model["operations"]
