@@ -20,9 +20,8 @@ from ..backend.expressions import (
 )
 from ..backend.expressions.evaluate import Binder
 from ..backend.world import RegionWorld
-from ..errors import ConditionalCheckFailedException, ValidationException
+from ..errors import ConditionalCheckFailedException, invalid_parameters
 from .item_requests import (
-    INVALID,
     Placeholders,
     add_consumed,
     check_expression_params,
@@ -125,8 +124,8 @@ def update_targets(parsed: ParsedUpdate, names: Mapping[str, str]) -> list[Resol
 def check_key_not_updated(key_names: tuple[str, ...], targets: list[ResolvedPath]) -> None:
     for path in targets:
         if path[0] in key_names:
-            raise ValidationException(
-                INVALID + f"Cannot update attribute {path[0]}. This attribute is part of the key"
+            raise invalid_parameters(
+                f"Cannot update attribute {path[0]}. This attribute is part of the key"
             )
 
 

@@ -9,7 +9,7 @@ from ..backend.readers import Reader
 from ..backend.shards import Shard, StreamRecord
 from ..backend.streams import Stream
 from ..backend.world import RegionWorld
-from ..errors import ValidationException
+from ..errors import ValidationException, invalid_parameters
 from ..wire.protocol import RenderedResult, encode_json
 from ..wire.renderings import Renderings
 from .router import Params, Result, handles, handles_reading
@@ -120,10 +120,7 @@ def describe_stream(world: RegionWorld, params: Params) -> Result:
     shards = _shards_after(stream, shards, params.get("ExclusiveStartShardId"))
     limit = params.get("Limit") or 100
     if limit > 100:
-        raise ValidationException(
-            "One or more parameter values were invalid: Limit cannot be greater than the "
-            "maximum: 100"
-        )
+        raise invalid_parameters("Limit cannot be greater than the maximum: 100")
     description: dict[str, Any] = {
         "StreamArn": stream.arn,
         "StreamLabel": stream.label,

@@ -23,7 +23,7 @@ from ..backend.expressions import (
 )
 from ..backend.items import KeyTuple
 from ..backend.tables import Table
-from ..errors import ValidationException
+from ..errors import ValidationException, invalid_parameters
 from .router import Params, Result
 
 MAX_ITEM_BYTES: Final = 400 * 1024
@@ -32,7 +32,6 @@ MAX_RANGE_KEY_BYTES: Final = 1024
 
 #: Real AWS reports these request checks inside Coral's one-error envelope.
 ONE_ERROR: Final = "1 validation error detected: "
-INVALID: Final = "One or more parameter values were invalid: "
 KEY_MISMATCH: Final = "The provided key element does not match the schema"
 ITEM_TOO_BIG: Final = "Item size has exceeded the maximum allowed size"
 
@@ -139,12 +138,10 @@ def _check_key_value(table: Table, name: str, value: Mapping[str, Any], is_hash:
         return
     if is_hash and size > MAX_HASH_KEY_BYTES:
         # "limit of2048" (no space) is AWS's own text.
-        raise ValidationException(
-            INVALID + "Size of hashkey has exceeded the maximum size limit of2048 bytes"
-        )
+        raise invalid_parameters("Size of hashkey has exceeded the maximum size limit of2048 bytes")
     if not is_hash and size > MAX_RANGE_KEY_BYTES:
-        raise ValidationException(
-            INVALID + "Aggregated size of all range keys has exceeded the size limit of 1024 bytes"
+        raise invalid_parameters(
+            "Aggregated size of all range keys has exceeded the size limit of 1024 bytes"
         )
 
 
@@ -211,7 +208,7 @@ def projection_paths(
         seen: set[str] = set()
         for name in attributes:
             if name in seen:
-                raise ValidationException(INVALID + f"Duplicate value in attribute name: {name}")
+                raise invalid_parameters(f"Duplicate value in attribute name: {name}")
             seen.add(name)
         return tuple((name,) for name in attributes), None
     return None, None

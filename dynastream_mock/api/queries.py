@@ -17,7 +17,7 @@ from ..backend.expressions import (
 from ..backend.items import KeyPart, partition_hash
 from ..backend.tables import KeySchema, Table
 from ..backend.world import RegionWorld
-from ..errors import ValidationException
+from ..errors import ValidationException, invalid_parameters
 from .indexes import query_index, resolve_index, scan_index
 from .item_pages import (
     check_select,
@@ -28,11 +28,11 @@ from .item_pages import (
     render_page,
     starting_key,
 )
-from .item_requests import INVALID, check_expression_params, projection_paths
+from .item_requests import check_expression_params, projection_paths
 from .router import Params, Result, handles
 
 _NOT_SUPPORTED = "Query key condition not supported"
-_TYPE_MISMATCH = INVALID + "Condition parameter type does not match schema type"
+_TYPE_MISMATCH = "Condition parameter type does not match schema type"
 _HASH_SPACE = 2**128
 
 Bound = tuple[KeyPart, bool]
@@ -113,7 +113,7 @@ def _key_parts(
     if hash_part is None:
         raise ValidationException(f"Query condition missed key schema element: {schema.hash_name}")
     if any(schema.hash_type not in value for value in hash_part.values):
-        raise ValidationException(_TYPE_MISMATCH)
+        raise invalid_parameters(_TYPE_MISMATCH)
     if hash_part.op != "=":
         raise ValidationException(_NOT_SUPPORTED)
     _check_not_empty(schema.hash_name, hash_part)
@@ -127,7 +127,7 @@ def _key_parts(
             )
         return hash_part, None
     if any(schema.range_type not in value for value in range_part.values):
-        raise ValidationException(_TYPE_MISMATCH)
+        raise invalid_parameters(_TYPE_MISMATCH)
     if range_part.op == "=":
         _check_not_empty(schema.range_name, range_part)
     return hash_part, range_part

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ValidationException
+from ..errors import ValidationException, invalid_parameters
 from . import values
 
 if TYPE_CHECKING:
@@ -36,7 +36,6 @@ Position = tuple[Any, Any, Any]
 #: (partition hash, index hash key, index sort key, table hash key, table sort key).
 ScanPosition = tuple[int, Any, Any, Any, Any]
 
-_INVALID = "One or more parameter values were invalid: "
 _NOT_VALID = "One or more parameter values are not valid. "
 _first = itemgetter(0)
 
@@ -44,7 +43,7 @@ _first = itemgetter(0)
 def index_type_mismatch(name: str, expected: str, actual: str, index_name: str) -> str:
     # The index-key wording capitalises differently from the table-key one (AWS's own).
     return (
-        f"{_INVALID}Type mismatch for Index Key {name} Expected: {expected} Actual: {actual} "
+        f"Type mismatch for Index Key {name} Expected: {expected} Actual: {actual} "
         f"IndexName: {index_name}"
     )
 
@@ -122,7 +121,7 @@ class IndexStore:
                 if not types:
                     continue
                 assert expected is not None
-                raise ValidationException(index_type_mismatch(name, expected, actual, self.name))
+                raise invalid_parameters(index_type_mismatch(name, expected, actual, self.name))
             if empties and value[actual] in ("", b""):
                 raise ValidationException(
                     empty_index_key(actual, name, self.name, by_update=by_update)

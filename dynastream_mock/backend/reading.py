@@ -10,6 +10,7 @@ from ..errors import (
     ResourceNotFoundException,
     TrimmedDataAccessException,
     ValidationException,
+    invalid_parameters,
 )
 from . import due, readers
 from .iterators import InvalidIterator, IteratorPosition, decode_iterator, encode_iterator
@@ -42,9 +43,7 @@ def find_shard(stream: Stream, shard_id: str) -> Shard:
 
 def _parse_sequence(text: str) -> int:
     if not text.isdigit() or not 21 <= len(text) <= 40:
-        raise ValidationException(
-            "One or more parameter values were invalid: Invalid SequenceNumber"
-        )
+        raise invalid_parameters("Invalid SequenceNumber")
     return int(text)
 
 
@@ -59,25 +58,17 @@ def get_shard_iterator(
     """Issue an iterator positioned as ``iterator_type`` says (not a reader yet)."""
     now = world.touch()
     if (iterator_type == "AT_TIMESTAMP") != (timestamp_ms is not None):
-        raise ValidationException(
-            "One or more parameter values were invalid: Timestamp must be given with "
-            "ShardIteratorType AT_TIMESTAMP, and only with it"
+        raise invalid_parameters(
+            "Timestamp must be given with ShardIteratorType AT_TIMESTAMP, and only with it"
         )
     if timestamp_ms is not None and timestamp_ms > now:
         # The model documents a ValidationException for a timestamp in the future.
-        raise ValidationException(
-            "One or more parameter values were invalid: Timestamp is in the future"
-        )
+        raise invalid_parameters("Timestamp is in the future")
     needs_sequence = iterator_type in ("AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER")
     if needs_sequence and sequence_number is None:
-        raise ValidationException(
-            "One or more parameter values were invalid: Invalid SequenceNumber"
-        )
+        raise invalid_parameters("Invalid SequenceNumber")
     if not needs_sequence and sequence_number is not None:
-        raise ValidationException(
-            "One or more parameter values were invalid: SequenceNumber should not be passed "
-            "for this iterator type"
-        )
+        raise invalid_parameters("SequenceNumber should not be passed for this iterator type")
     stream = world.stream(stream_arn)
     shard = find_shard(stream, shard_id)
     if iterator_type == "TRIM_HORIZON":

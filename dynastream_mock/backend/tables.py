@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import ValidationException
+from ..errors import ValidationException, invalid_parameters
 from . import values
 from .indexes import IndexStore
 from .items import ItemStore, KeyPart, KeyTuple
@@ -142,19 +142,13 @@ class Table:
         schema = self.key_schema
         hash_value = item.get(schema.hash_name)
         if hash_value is None:
-            raise ValidationException(
-                f"One or more parameter values were invalid: Missing the key "
-                f"{schema.hash_name} in the {what}"
-            )
+            raise invalid_parameters(f"Missing the key {schema.hash_name} in the {what}")
         canonical_hash = self._key_part(schema.hash_name, schema.hash_type, hash_value)
         if schema.range_name is None:
             return (canonical_hash, None)
         range_value = item.get(schema.range_name)
         if range_value is None:
-            raise ValidationException(
-                f"One or more parameter values were invalid: Missing the key "
-                f"{schema.range_name} in the {what}"
-            )
+            raise invalid_parameters(f"Missing the key {schema.range_name} in the {what}")
         assert schema.range_type is not None
         return (canonical_hash, self._key_part(schema.range_name, schema.range_type, range_value))
 
@@ -162,9 +156,8 @@ class Table:
     def _key_part(name: str, expected: str, value: dict[str, Any]) -> KeyPart:
         actual = next(iter(value), "")
         if actual != expected or len(value) != 1:
-            raise ValidationException(
-                "One or more parameter values were invalid: Type mismatch for key "
-                f"{name} expected: {expected} actual: {actual}"
+            raise invalid_parameters(
+                f"Type mismatch for key {name} expected: {expected} actual: {actual}"
             )
         raw = value[actual]
         if raw == "":
