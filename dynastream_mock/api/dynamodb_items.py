@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..backend import values
+from ..backend import keys, values
 from ..backend.changes import change_item
 from ..backend.expressions import (
     BoundCondition,
@@ -27,7 +27,6 @@ from .item_requests import (
     check_expression_params,
     check_item_size,
     check_return_values,
-    key_of_item,
     normalize_key,
     projection_paths,
     read_units,
@@ -70,7 +69,7 @@ def put_item(world: RegionWorld, params: Params) -> Result:
     condition, parsed = parse_bound_condition(params, placeholders)
     check_placeholders(placeholders.names, placeholders.values, parsed)
     table = world.table_for_items(params["TableName"])
-    key = key_of_item(table, item)
+    key = keys.key_of_item(table.key_schema, item)
     table.check_index_keys(item)
     old = table.get(key)
     old_size = table.items.size_of(key)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from operator import itemgetter
 from typing import Any, Final
 
-from ..backend import table_updates, values
+from ..backend import keys, table_updates, values
 from ..backend.expressions import BoundCondition, KeyConditionPart, ResolvedPath
 from ..backend.indexes import IndexStore, Position
 from ..backend.items import KeyPart, KeyTuple
@@ -28,7 +28,6 @@ from ..errors import (
     invalid_parameters,
 )
 from .item_pages import invalid_start, read_page, render_page
-from .item_requests import KEY_MISMATCH, key_of_key_param
 from .router import Params, Result
 
 _HASH_SPACE: Final = 2**128
@@ -118,9 +117,9 @@ def _start_item(table: Table, store: IndexStore, params: Params) -> values.Item 
         raise invalid_start(error.message) from None
     names = store.key_names()
     if len(start) != len(names) or any(name not in start for name in names):
-        raise invalid_start(KEY_MISMATCH)
+        raise invalid_start(keys.KEY_MISMATCH)
     try:
-        key_of_key_param(table, {name: start[name] for name in table.key_schema.names})
+        keys.key_of_key(table.key_schema, {name: start[name] for name in table.key_schema.names})
     except ValidationException as error:
         raise invalid_start(error.message) from None
     schema = store.definition.key_schema
@@ -129,7 +128,7 @@ def _start_item(table: Table, store: IndexStore, params: Params) -> values.Item 
         (schema.range_name, schema.range_type),
     ):
         if name is not None and kind not in start[name]:
-            raise ValidationException(KEY_MISMATCH)
+            raise ValidationException(keys.KEY_MISMATCH)
     return start
 
 
@@ -137,18 +136,18 @@ def _position(table: Table, store: IndexStore, start: values.Item) -> tuple[KeyP
     schema = store.definition.key_schema
     table_schema = table.key_schema
     range_key = (
-        values.canonical_key_value(start[schema.range_name])
+        keys.canonical_key_value(start[schema.range_name])
         if schema.range_name is not None
         else None
     )
     table_range = (
-        values.canonical_key_value(start[table_schema.range_name])
+        keys.canonical_key_value(start[table_schema.range_name])
         if table_schema.range_name is not None
         else None
     )
-    return values.canonical_key_value(start[schema.hash_name]), (
+    return keys.canonical_key_value(start[schema.hash_name]), (
         range_key,
-        values.canonical_key_value(start[table_schema.hash_name]),
+        keys.canonical_key_value(start[table_schema.hash_name]),
         table_range,
     )
 
@@ -185,8 +184,8 @@ def query_index(
             raise ValidationException(
                 "The provided starting key does not match the range key predicate"
             )
-    keys = store.partition_keys(hash_key, low=low, high=high, forward=forward, after=after)
-    candidates = _sources(table, store, keys, select, paths, condition)
+    table_keys = store.partition_keys(hash_key, low=low, high=high, forward=forward, after=after)
+    candidates = _sources(table, store, table_keys, select, paths, condition)
     page = read_page(candidates, params.get("Limit"), condition)
     return _render(table, store, params, page, select, paths)
 
@@ -219,8 +218,8 @@ def scan_index(
                 f"TotalSegments: {total} Segment: {segment}"
             )
         begin = max(begin, bisect_right(order, (start_hash, hash_key, *position)))
-    keys = ((entry[3], entry[4]) for entry in order[begin:stop])
-    candidates = _sources(table, store, keys, select, paths, condition)
+    table_keys = ((entry[3], entry[4]) for entry in order[begin:stop])
+    candidates = _sources(table, store, table_keys, select, paths, condition)
     page = read_page(candidates, params.get("Limit"), condition)
     return _render(table, store, params, page, select, paths)
 

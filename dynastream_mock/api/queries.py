@@ -6,7 +6,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from typing import Any
 
-from ..backend import values
+from ..backend import keys
 from ..backend.expressions import (
     KeyCondition,
     KeyConditionPart,
@@ -67,7 +67,7 @@ def query(world: RegionWorld, params: Params) -> Result:
                     f"Primary key attribute: {name}"
                 )
     forward = params.get("ScanIndexForward", True) is not False
-    hash_key = values.canonical_key_value(hash_part.values[0])
+    hash_key = keys.canonical_key_value(hash_part.values[0])
     low, high = _range_bounds(range_part)
     if index is not None:
         return query_index(
@@ -148,7 +148,7 @@ def _range_bounds(part: KeyConditionPart | None) -> tuple[Bound | None, Bound | 
     """The sort-key interval of a condition, as (low, high) bounds for a binary search."""
     if part is None:
         return None, None
-    first = values.canonical_key_value(part.values[0])
+    first = keys.canonical_key_value(part.values[0])
     op = part.op
     if op == "=":
         return (first, True), (first, True)
@@ -161,7 +161,7 @@ def _range_bounds(part: KeyConditionPart | None) -> tuple[Bound | None, Bound | 
     if op == ">=":
         return (first, True), None
     if op == "BETWEEN":
-        return (first, True), (values.canonical_key_value(part.values[1]), True)
+        return (first, True), (keys.canonical_key_value(part.values[1]), True)
     successor = _prefix_successor(first)
     return (first, True), (None if successor is None else (successor, False))
 

@@ -27,7 +27,6 @@ __all__ = [
     "attribute_type",
     "attribute_value_size",
     "b64_bytes",
-    "canonical_key_value",
     "compare_values",
     "decimal_of",
     "item_size",
@@ -457,22 +456,6 @@ def _utf8_len(text: str) -> int:
 
 # ---------------------------------------------------------------------------------------------
 # Comparison
-
-
-def canonical_key_value(value: Mapping[str, Any]) -> str | Decimal | bytes:
-    """A hashable, orderable stand-in for a key attribute (S, N or B).
-
-    Numbers become Decimals (``1.0`` and ``1`` are one key, ordered numerically), binary its
-    bytes (unsigned byte order), strings themselves (code point order equals UTF-8 byte order).
-    """
-    if "S" in value:
-        result: str = value["S"]
-        return result
-    if "N" in value:
-        return Decimal(value["N"])
-    if "B" in value:
-        return b64_bytes(value["B"])
-    raise ValidationException("Key attributes must be of type S, N or B")
 
 
 def compare_values(a: Mapping[str, Any], b: Mapping[str, Any]) -> int | None:

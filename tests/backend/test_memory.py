@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from dynastream_mock.backend import reading
 from dynastream_mock.backend.changes import change_item
+from dynastream_mock.backend.keys import key_of_item
 from dynastream_mock.backend.readers import Reader
 from dynastream_mock.backend.tables import KeySchema, TableSettings
 from dynastream_mock.backend.world import RegionWorld
@@ -33,7 +34,7 @@ def make_world(**settings: object) -> tuple[RegionWorld, Clock]:
     )
     for index in range(100):
         item = {"id": {"S": f"u{index}"}, "payload": {"S": "x" * 100}}
-        change_item(world, table, table.key_of(item), item, 120)
+        change_item(world, table, key_of_item(table.key_schema, item), item, 120)
     return world, clock
 
 
@@ -83,12 +84,14 @@ def test_trimmed_records_are_freed() -> None:
     def write_and_trim() -> None:
         for index in range(5000):
             item = {"id": {"S": f"t{index}"}, "payload": {"S": "y" * 200}}
-            change_item(world, table, table.key_of(item), None if index % 2 else item, 220)
+            change_item(
+                world, table, key_of_item(table.key_schema, item), None if index % 2 else item, 220
+            )
         clock.advance_ms(25 * HOUR_MS)
         world.touch()
         # Deleting the items too leaves only what the world needs to remember.
         for index in range(0, 5000, 2):
-            key = table.key_of({"id": {"S": f"t{index}"}})
+            key = key_of_item(table.key_schema, {"id": {"S": f"t{index}"}})
             change_item(world, table, key, None, 0)
         clock.advance_ms(25 * HOUR_MS)
         world.touch()
