@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from dynastream_mock.backend import reading
 from dynastream_mock.backend.changes import change_item
+from dynastream_mock.backend.iterators import decode_iterator
 from dynastream_mock.backend.keys import key_of_item
 from dynastream_mock.backend.readers import Reader
 from dynastream_mock.backend.tables import KeySchema, TableSettings
@@ -59,7 +60,7 @@ def test_a_hundred_thousand_iterators_leave_nothing_behind() -> None:
 
     def issue_many() -> None:
         for _ in range(100_000):
-            reading.get_shard_iterator(world, stream.arn, shard_id, "TRIM_HORIZON", None)
+            reading.get_shard_iterator(world, stream.arn, shard_id, "TRIM_HORIZON")
 
     assert allocated_by(issue_many) < 64 * 1024
 
@@ -70,8 +71,10 @@ def test_readers_that_went_idle_are_forgotten() -> None:
     shard_id, shard = next(iter(stream.shards.items()))
 
     for number in range(1000):
-        iterator = reading.get_shard_iterator(world, stream.arn, shard_id, "LATEST", None)
-        reading.get_records(world, iterator, 1, Reader(f"client-{number}", "client"))
+        iterator = reading.get_shard_iterator(world, stream.arn, shard_id, "LATEST")
+        reading.get_records(
+            world, decode_iterator(iterator), 1, Reader(f"client-{number}", "client")
+        )
         clock.advance_ms(1000)
 
     assert len(shard.readers) <= 2
