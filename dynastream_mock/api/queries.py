@@ -116,7 +116,7 @@ def _key_parts(
         raise invalid_parameters(_TYPE_MISMATCH)
     if hash_part.op != "=":
         raise ValidationException(_NOT_SUPPORTED)
-    _check_not_empty(schema.hash_name, hash_part)
+    keys.check_not_empty(schema.hash_name, hash_part.values[0])
     if schema.range_name is None:
         return hash_part, None
     range_part = parts.get(schema.range_name)
@@ -129,19 +129,8 @@ def _key_parts(
     if any(schema.range_type not in value for value in range_part.values):
         raise invalid_parameters(_TYPE_MISMATCH)
     if range_part.op == "=":
-        _check_not_empty(schema.range_name, range_part)
+        keys.check_not_empty(schema.range_name, range_part.values[0])
     return hash_part, range_part
-
-
-def _check_not_empty(name: str, part: KeyConditionPart) -> None:
-    """A key attribute compared for equality with an empty string or binary value."""
-    value = part.values[0]
-    if value.get("S") == "" or value.get("B") in ("", b""):
-        word = "string" if "S" in value else "binary"
-        raise ValidationException(
-            "One or more parameter values are not valid. The AttributeValue for a key "
-            f"attribute cannot contain an empty {word} value. Key: {name}"
-        )
 
 
 def _range_bounds(part: KeyConditionPart | None) -> tuple[Bound | None, Bound | None]:

@@ -95,15 +95,22 @@ def _check_key_values(schema: KeySchema, item: Mapping[str, Any]) -> None:
             _check_key_value(name, value, is_hash)
 
 
-def _check_key_value(name: str, value: Mapping[str, Any], is_hash: bool) -> None:
+def check_not_empty(name: str, value: Mapping[str, Any]) -> None:
+    """Refuse an empty string or binary value of key attribute ``name`` (a key, or a Query's
+    key condition comparing for equality)."""
     kind = next(iter(value), "")
-    raw: Any = value.get(kind)
-    if kind in ("S", "B") and raw in ("", b""):
+    if kind in ("S", "B") and value[kind] in ("", b""):
         word = "string" if kind == "S" else "binary"
         raise ValidationException(
             f"{_NOT_VALID}The AttributeValue for a key attribute cannot contain an empty "
             f"{word} value. Key: {name}"
         )
+
+
+def _check_key_value(name: str, value: Mapping[str, Any], is_hash: bool) -> None:
+    check_not_empty(name, value)
+    kind = next(iter(value), "")
+    raw: Any = value[kind]
     if kind == "S":
         size = len(raw.encode("utf-8", "surrogatepass"))
     elif kind == "B":

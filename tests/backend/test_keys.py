@@ -15,6 +15,7 @@ from dynastream_mock.backend.keys import (
     canonical_key_value,
     check_index_key,
     check_index_keys,
+    check_not_empty,
     key_of_item,
     key_of_key,
 )
@@ -96,6 +97,14 @@ def test_key_sizes_are_counted_in_utf8_and_decoded_bytes() -> None:
     assert refusal(key_of_item, binary_sort, over) == (
         "One or more parameter values were invalid: Aggregated size of all range keys has "
         "exceeded the size limit of 1024 bytes"
+    )
+
+
+def test_check_not_empty_words_string_and_binary() -> None:
+    check_not_empty("id", {"S": "x"})
+    check_not_empty("id", {"N": "0"})
+    assert refusal(check_not_empty, "id", {"B": ""}).endswith(
+        "cannot contain an empty binary value. Key: id"
     )
 
 
