@@ -1,10 +1,11 @@
 """The parameters of a trigger: CreateEventSourceMapping's, validated as Lambda validates them.
 
 Ranges, enums and lengths come from botocore's ``lambda`` service model (operation
-CreateEventSourceMapping), checked by the validator the api compiles (``api/validation``), so
-the messages are AWS's aggregate ones; the rules the model
-cannot express (AT_TIMESTAMP on a DynamoDB stream, the record-age gap 0..59, filter patterns)
-are checked here with Lambda's own words (spec, "Lambda event source mappings on a stream").
+CreateEventSourceMapping) and are checked by the validator the api compiles from it
+(``api/validation``), so the messages are AWS's aggregate ones. The rules the model cannot
+express (AT_TIMESTAMP on a DynamoDB stream, the record-age gap 0..59, filter patterns) are
+checked here with Lambda's own words (spec, "Lambda event source mappings on a stream").
+Python values of the wrong type are ``TypeError``, as misuse of the library.
 """
 
 from __future__ import annotations
