@@ -121,6 +121,19 @@ class InternalServerError(AwsError):
     sender_fault = False
 
 
+#: How DynamoDB opens the message of a parameter that is well-formed but not acceptable.
+INVALID_PARAMETERS = "One or more parameter values were invalid: "
+
+
+def invalid_parameters(detail: str) -> ValidationException:
+    """DynamoDB's ValidationException for an unacceptable parameter value, in AWS's words.
+
+    >>> invalid_parameters("Invalid SequenceNumber").message
+    'One or more parameter values were invalid: Invalid SequenceNumber'
+    """
+    return ValidationException(INVALID_PARAMETERS + detail)
+
+
 ERRORS_BY_CODE: dict[str, type[AwsError]] = {
     cls.code: cls
     for cls in (

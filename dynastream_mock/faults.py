@@ -9,13 +9,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
-
-from botocore.loaders import Loader
 
 from .backend.iterators import InvalidIterator, decode_iterator
 from .errors import ERRORS_BY_CODE, AwsError, InternalServerError
+from .models import service_model
 
 SERVICES = ("dynamodb", "dynamodbstreams")
 
@@ -52,24 +50,18 @@ _COMMON_ERRORS = (
 )
 
 
-@cache
-def _model(service: str) -> dict[str, Any]:
-    model: dict[str, Any] = Loader().load_service_model(service, "service-2")
-    return model
-
-
 def _service_of(operation: str) -> str:
     for service in SERVICES:
-        if operation in _model(service)["operations"]:
+        if operation in service_model(service)["operations"]:
             return service
-    known = sorted({op for service in SERVICES for op in _model(service)["operations"]})
+    known = sorted({op for service in SERVICES for op in service_model(service)["operations"]})
     raise ValueError(
         f"faults.add() got unknown operation {operation!r}; operations: {', '.join(known)}"
     )
 
 
 def _error_class(service: str, operation: str, code: str) -> type[AwsError]:
-    model = _model(service)
+    model = service_model(service)
     listed = {error["shape"] for error in model["operations"][operation].get("errors", [])}
     if code not in listed and code not in _COMMON_ERRORS:
         raise ValueError(

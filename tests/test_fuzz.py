@@ -13,12 +13,12 @@ import pytest
 import requests
 from botocore.config import Config
 from botocore.exceptions import ClientError, ParamValidationError
-from botocore.loaders import Loader
 from helpers import create_stream_table
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dynastream_mock import MockStreams, mock_streams
+from dynastream_mock.models import service_model
 
 REGION = "eu-west-1"
 ENDPOINTS = {
@@ -37,7 +37,7 @@ FUZZ = settings(
 
 @cache
 def operations(service: str) -> tuple[str, ...]:
-    model = Loader().load_service_model(service, "service-2")
+    model = service_model(service)
     return tuple(sorted(model["operations"]))
 
 

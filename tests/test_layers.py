@@ -11,7 +11,17 @@ PACKAGE = Path(__file__).resolve().parent.parent / "dynastream_mock"
 
 #: Layer -> the parts of the package it must not import.
 FORBIDDEN = {
-    "backend": {"api", "wire", "intercept", "triggers", "server", "service", "mock", "tools"},
+    "backend": {
+        "api",
+        "wire",
+        "intercept",
+        "triggers",
+        "server",
+        "service",
+        "mock",
+        "tools",
+        "models",
+    },
     "wire": {"api", "backend", "intercept", "triggers", "server", "service", "mock", "tools"},
     "api": {"intercept", "triggers", "server", "service", "mock", "tools"},
     "service": {"intercept", "server", "mock"},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..backend import values
+from ..backend import keys, values
 from ..backend.changes import change_item
 from ..backend.expressions import (
     BoundCondition,
@@ -20,15 +20,13 @@ from ..backend.expressions import (
 )
 from ..backend.expressions.evaluate import Binder
 from ..backend.world import RegionWorld
-from ..errors import ConditionalCheckFailedException, ValidationException
+from ..errors import ConditionalCheckFailedException, invalid_parameters
 from .item_requests import (
-    INVALID,
     Placeholders,
     add_consumed,
     check_expression_params,
     check_item_size,
     check_return_values,
-    key_of_item,
     normalize_key,
     projection_paths,
     read_units,
@@ -71,7 +69,7 @@ def put_item(world: RegionWorld, params: Params) -> Result:
     condition, parsed = parse_bound_condition(params, placeholders)
     check_placeholders(placeholders.names, placeholders.values, parsed)
     table = world.table_for_items(params["TableName"])
-    key = key_of_item(table, item)
+    key = keys.key_of_item(table.key_schema, item)
     table.check_index_keys(item)
     old = table.get(key)
     old_size = table.items.size_of(key)
@@ -125,8 +123,8 @@ def update_targets(parsed: ParsedUpdate, names: Mapping[str, str]) -> list[Resol
 def check_key_not_updated(key_names: tuple[str, ...], targets: list[ResolvedPath]) -> None:
     for path in targets:
         if path[0] in key_names:
-            raise ValidationException(
-                INVALID + f"Cannot update attribute {path[0]}. This attribute is part of the key"
+            raise invalid_parameters(
+                f"Cannot update attribute {path[0]}. This attribute is part of the key"
             )
 
 

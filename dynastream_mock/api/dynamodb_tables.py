@@ -8,11 +8,9 @@ from ..backend import table_updates
 from ..backend.table_updates import TableUpdate
 from ..backend.tables import IndexDefinition, KeySchema, Table
 from ..backend.world import RegionWorld
-from ..errors import ResourceInUseException, ValidationException
+from ..errors import ResourceInUseException, ValidationException, invalid_parameters
 from . import indexes, table_settings
 from .router import Params, Result, handles
-
-_INVALID = "One or more parameter values were invalid: "
 
 
 def _epoch(ms: int) -> float:
@@ -44,8 +42,8 @@ def _key_schema(
         # an index's key schema, or a same-size mismatch, gets the text listing the keys.
         raise ValidationException("Invalid KeySchema: Some index key attribute have no definition")
     if missing:
-        raise ValidationException(
-            _INVALID + "Some index key attributes are not defined in AttributeDefinitions. "
+        raise invalid_parameters(
+            "Some index key attributes are not defined in AttributeDefinitions. "
             f"Keys: [{', '.join(names)}], AttributeDefinitions: [{', '.join(definitions)}]"
         )
     if len(names) == 1:
@@ -57,14 +55,14 @@ def _throughput(params: Params, billing_mode: str, where: str = "") -> tuple[int
     throughput = params.get("ProvisionedThroughput")
     if billing_mode == "PAY_PER_REQUEST":
         if throughput is not None:
-            raise ValidationException(
-                _INVALID + "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified "
+            raise invalid_parameters(
+                "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified "
                 f"when BillingMode is PAY_PER_REQUEST{where}"
             )
         return 0, 0
     if throughput is None:
-        raise ValidationException(
-            _INVALID + "ReadCapacityUnits and WriteCapacityUnits must both be specified when "
+        raise invalid_parameters(
+            "ReadCapacityUnits and WriteCapacityUnits must both be specified when "
             f"BillingMode is PROVISIONED{where}"
         )
     return int(throughput["ReadCapacityUnits"]), int(throughput["WriteCapacityUnits"])
@@ -79,23 +77,16 @@ def _stream_view_type(
     view_type = specification.get("StreamViewType")
     # CreateTable and UpdateTable word these differently (live service, probed 2026).
     if enabled and view_type is None:
-        raise ValidationException(
-            _INVALID
-            + (
-                "Table is being created with a stream enabled, UpdateViewType is required"
-                if creating
-                else "If stream is being enabled then UpdateViewType is required"
-            )
+        raise invalid_parameters(
+            "Table is being created with a stream enabled, UpdateViewType is required"
+            if creating
+            else "If stream is being enabled then UpdateViewType is required"
         )
     if not enabled and view_type is not None:
-        raise ValidationException(
-            _INVALID
-            + (
-                "Table is being created with a stream disabled, UpdateViewType should not be "
-                "specified"
-                if creating
-                else "If stream is being disabled, then UpdateViewType must not be specified"
-            )
+        raise invalid_parameters(
+            "Table is being created with a stream disabled, UpdateViewType should not be specified"
+            if creating
+            else "If stream is being disabled, then UpdateViewType must not be specified"
         )
     return bool(enabled), view_type
 
@@ -107,22 +98,22 @@ def _indexes(
     seen: set[str] = set()
     for kind, member in (("LOCAL", "LocalSecondaryIndexes"), ("GLOBAL", "GlobalSecondaryIndexes")):
         if params.get(member) == []:
-            raise ValidationException(f"{_INVALID}List of {member} is empty")
+            raise invalid_parameters(f"List of {member} is empty")
         for index in params.get(member) or []:
             name = index["IndexName"]
             if name in seen:
-                raise ValidationException(f"{_INVALID}Duplicate index name: {name}")
+                raise invalid_parameters(f"Duplicate index name: {name}")
             seen.add(name)
             key = _key_schema(index["KeySchema"], definitions)
             if kind == "LOCAL":
                 if table_key.range_name is None:
-                    raise ValidationException(
-                        _INVALID + "Table KeySchema does not have a range key, which is required "
+                    raise invalid_parameters(
+                        "Table KeySchema does not have a range key, which is required "
                         "when specifying a LocalSecondaryIndex"
                     )
                 if key.hash_name != table_key.hash_name:
-                    raise ValidationException(
-                        _INVALID + "Index KeySchema does not have the same leading hash key as "
+                    raise invalid_parameters(
+                        "Index KeySchema does not have the same leading hash key as "
                         f"table KeySchema for index: {name}. index hash key: {key.hash_name}, "
                         f"table hash key: {table_key.hash_name}"
                     )
@@ -225,9 +216,7 @@ def create_table(world: RegionWorld, params: Params) -> Result:
     for definition in params["AttributeDefinitions"]:
         name = definition["AttributeName"]
         if name in definitions:
-            raise ValidationException(
-                f"{_INVALID}Duplicate AttributeName in AttributeDefinitions: {name}"
-            )
+            raise invalid_parameters(f"Duplicate AttributeName in AttributeDefinitions: {name}")
         definitions[name] = definition["AttributeType"]
     key = _key_schema(params["KeySchema"], definitions, table=True)
     billing_mode = params.get("BillingMode") or "PROVISIONED"
@@ -238,12 +227,12 @@ def create_table(world: RegionWorld, params: Params) -> Result:
         used.update(index.key_schema.names)
     if used != set(definitions):
         if not indexes:
-            raise ValidationException(
-                _INVALID + "Number of attributes in KeySchema does not exactly match number of "
+            raise invalid_parameters(
+                "Number of attributes in KeySchema does not exactly match number of "
                 "attributes defined in AttributeDefinitions"
             )
-        raise ValidationException(
-            _INVALID + "Some AttributeDefinitions are not used. AttributeDefinitions: "
+        raise invalid_parameters(
+            "Some AttributeDefinitions are not used. AttributeDefinitions: "
             f"[{', '.join(definitions)}], keys used: [{', '.join(sorted(used))}]"
         )
     enabled, view_type = _stream_view_type(params.get("StreamSpecification"), creating=True)

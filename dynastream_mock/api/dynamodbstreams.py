@@ -5,16 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from ..backend import reading
+from ..backend.iterators import InvalidIterator, decode_iterator
 from ..backend.readers import Reader
 from ..backend.shards import Shard, StreamRecord
 from ..backend.streams import Stream
 from ..backend.world import RegionWorld
-from ..errors import ValidationException
+from ..errors import ValidationException, invalid_parameters
 from ..wire.protocol import RenderedResult, encode_json
 from ..wire.renderings import Renderings
 from .router import Params, Result, handles, handles_reading
 
 _SERVICE = "dynamodbstreams"
+#: The iterator types that start at a given SequenceNumber.
+_FROM_SEQUENCE = ("AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER")
 #: GetRecords bodies of records already read once: consumers that read one stream several
 #: times (replication and search indexing, say) pay for each rendering once.
 _RENDERINGS: Renderings[StreamRecord] = Renderings()
@@ -119,11 +122,6 @@ def describe_stream(world: RegionWorld, params: Params) -> Result:
         shards = [shard for shard in shards if parent and shard.parent_id == parent]
     shards = _shards_after(stream, shards, params.get("ExclusiveStartShardId"))
     limit = params.get("Limit") or 100
-    if limit > 100:
-        raise ValidationException(
-            "One or more parameter values were invalid: Limit cannot be greater than the "
-            "maximum: 100"
-        )
     description: dict[str, Any] = {
         "StreamArn": stream.arn,
         "StreamLabel": stream.label,
@@ -143,15 +141,35 @@ def describe_stream(world: RegionWorld, params: Params) -> Result:
 def get_shard_iterator(world: RegionWorld, params: Params) -> Result:
     arn = params["StreamArn"]
     check_stream_arn(arn)
+    iterator_type = params["ShardIteratorType"]
+    sequence, timestamp_ms = _starting_point(world, params, iterator_type)
     iterator = reading.get_shard_iterator(
-        world,
-        arn,
-        params["ShardId"],
-        params["ShardIteratorType"],
-        params.get("SequenceNumber"),
-        _epoch_ms(params.get("Timestamp")),
+        world, arn, params["ShardId"], iterator_type, sequence, timestamp_ms
     )
     return {"ShardIterator": iterator}
+
+
+def _starting_point(
+    world: RegionWorld, params: Params, iterator_type: str
+) -> tuple[int | None, int | None]:
+    """SequenceNumber and Timestamp checked against the iterator type: (sequence, epoch ms)."""
+    timestamp_ms = _epoch_ms(params.get("Timestamp"))
+    text: str | None = params.get("SequenceNumber")
+    if (iterator_type == "AT_TIMESTAMP") != (timestamp_ms is not None):
+        raise invalid_parameters(
+            "Timestamp must be given with ShardIteratorType AT_TIMESTAMP, and only with it"
+        )
+    if timestamp_ms is not None and timestamp_ms > world.now_ms():
+        # The model documents a ValidationException for a timestamp in the future.
+        raise invalid_parameters("Timestamp is in the future")
+    if iterator_type in _FROM_SEQUENCE:
+        # The validator has bounded its length (21 to 40); it must also read as a number.
+        if text is None or not text.isdigit():
+            raise invalid_parameters("Invalid SequenceNumber")
+        return int(text), timestamp_ms
+    if text is not None:
+        raise invalid_parameters("SequenceNumber should not be passed for this iterator type")
+    return None, timestamp_ms
 
 
 def _epoch_ms(timestamp: float | None) -> int | None:
@@ -161,16 +179,13 @@ def _epoch_ms(timestamp: float | None) -> int | None:
 
 @handles_reading(_SERVICE, "GetRecords")
 def get_records(world: RegionWorld, params: Params, reader: Reader) -> Result:
-    limit = params.get("Limit")
-    if limit is None:
-        limit = 1000
-    elif not 1 <= limit <= 1000:
-        bound = "greater than or equal to 1" if limit < 1 else "less than or equal to 1000"
-        raise ValidationException(
-            f"1 validation error detected: Value '{limit}' at 'limit' failed to satisfy "
-            f"constraint: Member must have value {bound}"
-        )
-    page = reading.get_records(world, params["ShardIterator"], limit, reader)
+    # The validator keeps Limit within 1 to 1000.
+    limit = params.get("Limit") or 1000
+    try:
+        where = decode_iterator(params["ShardIterator"])
+    except InvalidIterator:
+        raise ValidationException("Invalid ShardIterator") from None
+    page = reading.get_records(world, where, limit, reader)
     region = world.region
     view_type = page.view_type
     # The body is exactly what encoding {"Records": [...], "NextShardIterator": ...} gives,

@@ -14,16 +14,20 @@ from collections.abc import Callable, Iterator
 from operator import itemgetter
 from typing import Any, Final
 
-from ..backend import table_updates, values
+from ..backend import keys, table_updates, values
 from ..backend.expressions import BoundCondition, KeyConditionPart, ResolvedPath
 from ..backend.indexes import IndexStore, Position
 from ..backend.items import KeyPart, KeyTuple
 from ..backend.table_updates import IndexChange, IndexCreation, IndexDeletion, IndexThroughput
 from ..backend.tables import IndexDefinition, KeySchema, Table
 from ..backend.world import RegionWorld
-from ..errors import LimitExceededException, ResourceNotFoundException, ValidationException
+from ..errors import (
+    LimitExceededException,
+    ResourceNotFoundException,
+    ValidationException,
+    invalid_parameters,
+)
 from .item_pages import invalid_start, read_page, render_page
-from .item_requests import INVALID, KEY_MISMATCH, key_of_key_param
 from .router import Params, Result
 
 _HASH_SPACE: Final = 2**128
@@ -57,8 +61,8 @@ def resolve_index(world: RegionWorld, table: Table, params: Params) -> IndexStor
                 "Consistent reads are not supported on global secondary indexes"
             )
         if params.get("Select") == "ALL_ATTRIBUTES" and store.definition.projection_type != "ALL":
-            raise ValidationException(
-                INVALID + f"Select type ALL_ATTRIBUTES is not supported for global secondary "
+            raise invalid_parameters(
+                f"Select type ALL_ATTRIBUTES is not supported for global secondary "
                 f"index {name} because its projection type is not ALL"
             )
     return store
@@ -113,9 +117,9 @@ def _start_item(table: Table, store: IndexStore, params: Params) -> values.Item 
         raise invalid_start(error.message) from None
     names = store.key_names()
     if len(start) != len(names) or any(name not in start for name in names):
-        raise invalid_start(KEY_MISMATCH)
+        raise invalid_start(keys.KEY_MISMATCH)
     try:
-        key_of_key_param(table, {name: start[name] for name in table.key_schema.names})
+        keys.key_of_key(table.key_schema, {name: start[name] for name in table.key_schema.names})
     except ValidationException as error:
         raise invalid_start(error.message) from None
     schema = store.definition.key_schema
@@ -124,7 +128,7 @@ def _start_item(table: Table, store: IndexStore, params: Params) -> values.Item 
         (schema.range_name, schema.range_type),
     ):
         if name is not None and kind not in start[name]:
-            raise ValidationException(KEY_MISMATCH)
+            raise ValidationException(keys.KEY_MISMATCH)
     return start
 
 
@@ -132,18 +136,18 @@ def _position(table: Table, store: IndexStore, start: values.Item) -> tuple[KeyP
     schema = store.definition.key_schema
     table_schema = table.key_schema
     range_key = (
-        values.canonical_key_value(start[schema.range_name])
+        keys.canonical_key_value(start[schema.range_name])
         if schema.range_name is not None
         else None
     )
     table_range = (
-        values.canonical_key_value(start[table_schema.range_name])
+        keys.canonical_key_value(start[table_schema.range_name])
         if table_schema.range_name is not None
         else None
     )
-    return values.canonical_key_value(start[schema.hash_name]), (
+    return keys.canonical_key_value(start[schema.hash_name]), (
         range_key,
-        values.canonical_key_value(start[table_schema.hash_name]),
+        keys.canonical_key_value(start[table_schema.hash_name]),
         table_range,
     )
 
@@ -180,8 +184,8 @@ def query_index(
             raise ValidationException(
                 "The provided starting key does not match the range key predicate"
             )
-    keys = store.partition_keys(hash_key, low=low, high=high, forward=forward, after=after)
-    candidates = _sources(table, store, keys, select, paths, condition)
+    table_keys = store.partition_keys(hash_key, low=low, high=high, forward=forward, after=after)
+    candidates = _sources(table, store, table_keys, select, paths, condition)
     page = read_page(candidates, params.get("Limit"), condition)
     return _render(table, store, params, page, select, paths)
 
@@ -214,8 +218,8 @@ def scan_index(
                 f"TotalSegments: {total} Segment: {segment}"
             )
         begin = max(begin, bisect_right(order, (start_hash, hash_key, *position)))
-    keys = ((entry[3], entry[4]) for entry in order[begin:stop])
-    candidates = _sources(table, store, keys, select, paths, condition)
+    table_keys = ((entry[3], entry[4]) for entry in order[begin:stop])
+    candidates = _sources(table, store, table_keys, select, paths, condition)
     page = read_page(candidates, params.get("Limit"), condition)
     return _render(table, store, params, page, select, paths)
 
@@ -263,21 +267,21 @@ def plan_index_updates(
     for update in updates:
         present = [kind for kind in ("Update", "Create", "Delete") if update.get(kind) is not None]
         if not present:
-            raise ValidationException(
-                INVALID + "One of GlobalSecondaryIndexUpdate.Update, "
+            raise invalid_parameters(
+                "One of GlobalSecondaryIndexUpdate.Update, "
                 "GlobalSecondaryIndexUpdate.Create, GlobalSecondaryIndexUpdate.Delete must not "
                 "be null"
             )
         if len(present) > 1:
-            raise ValidationException(
-                INVALID + "Only one global secondary index action is allowed per "
+            raise invalid_parameters(
+                "Only one global secondary index action is allowed per "
                 "GlobalSecondaryIndexUpdate object"
             )
         action = update[present[0]]
         name = action["IndexName"]
         if name in seen:
-            raise ValidationException(
-                INVALID + "Only one global secondary index update per index is allowed "
+            raise invalid_parameters(
+                "Only one global secondary index update per index is allowed "
                 f"simultaneously. Index: {name}"
             )
         seen.add(name)
@@ -288,8 +292,8 @@ def plan_index_updates(
     now = world.now_ms()
     if structural:
         if changes_stream:
-            raise ValidationException(
-                INVALID + "You cannot create or delete index while changing stream status"
+            raise invalid_parameters(
+                "You cannot create or delete index while changing stream status"
             )
         busy = any(store.status(now) == "CREATING" for store in table.index_stores.values())
         if busy or deleting_indexes(world, table):
@@ -329,15 +333,13 @@ def _plan_change(
     throughput = action.get("ProvisionedThroughput")
     if billing_mode == "PAY_PER_REQUEST":
         if throughput is not None:
-            raise ValidationException(
-                INVALID + f"The only Updates for index: {name} when TableThroughputMode is "
+            raise invalid_parameters(
+                f"The only Updates for index: {name} when TableThroughputMode is "
                 "PAY_PER_REQUEST can be to OnDemandThroughput, WarmThroughput"
             )
         return None
     if throughput is None:
-        raise ValidationException(
-            INVALID + f"ProvisionedThroughput must be specified for index: {name}"
-        )
+        raise invalid_parameters(f"ProvisionedThroughput must be specified for index: {name}")
     read, write = int(throughput["ReadCapacityUnits"]), int(throughput["WriteCapacityUnits"])
     return IndexThroughput(name, read, write)
 
@@ -360,36 +362,30 @@ def _plan_create(
     if "AttributeDefinitions" not in params and any(
         key not in table.definition.attribute_definitions for key in key_names
     ):
-        raise ValidationException(
-            INVALID + f"AttributeDefinitions is not specified for index: {name}"
-        )
+        raise invalid_parameters(f"AttributeDefinitions is not specified for index: {name}")
     definitions = {**table.definition.attribute_definitions, **requested}
     key = parse_key_schema(action["KeySchema"], definitions)
     projection = action["Projection"]
     projection_type = projection.get("ProjectionType")
     non_key = projection.get("NonKeyAttributes")
     if projection_type is None:
-        raise ValidationException(INVALID + "Unknown ProjectionType: null")
+        raise invalid_parameters("Unknown ProjectionType: null")
     if projection_type == "INCLUDE" and not non_key:
-        raise ValidationException(
-            INVALID + "ProjectionType is INCLUDE, but NonKeyAttributes is not specified"
-        )
+        raise invalid_parameters("ProjectionType is INCLUDE, but NonKeyAttributes is not specified")
     if projection_type != "INCLUDE" and non_key is not None:
-        raise ValidationException(
-            INVALID + f"ProjectionType is {projection_type}, but NonKeyAttributes is specified"
+        raise invalid_parameters(
+            f"ProjectionType is {projection_type}, but NonKeyAttributes is specified"
         )
     throughput = action.get("ProvisionedThroughput")
     read = write = None
     if billing_mode == "PAY_PER_REQUEST" and throughput is not None:
-        raise ValidationException(
-            INVALID + "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified for "
+        raise invalid_parameters(
+            "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified for "
             f"index: {name} when BillingMode is PAY_PER_REQUEST"
         )
     if billing_mode == "PROVISIONED":
         if throughput is None:
-            raise ValidationException(
-                INVALID + f"ProvisionedThroughput must be specified for index: {name}"
-            )
+            raise invalid_parameters(f"ProvisionedThroughput must be specified for index: {name}")
         read, write = int(throughput["ReadCapacityUnits"]), int(throughput["WriteCapacityUnits"])
     definition = IndexDefinition(
         name=name,

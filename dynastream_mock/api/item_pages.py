@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from ..backend import values
+from ..backend import keys, values
 from ..backend.expressions import (
     BoundCondition,
     ParsedCondition,
@@ -20,7 +20,7 @@ from ..backend.expressions.ast import NameRef, Path
 from ..backend.items import KeyTuple
 from ..backend.tables import Table
 from ..errors import ValidationException
-from .item_requests import ONE_ERROR, Placeholders, consumed, key_of_key_param, read_units
+from .item_requests import ONE_ERROR, Placeholders, consumed, read_units
 from .router import Params, Result
 
 #: A Query or Scan page stops once it has read this much (before filtering).
@@ -96,7 +96,7 @@ def starting_key(table: Table, params: Params) -> tuple[values.Item, KeyTuple] |
         return None
     try:
         key_item = values.normalize_item(raw)
-        return key_item, key_of_key_param(table, key_item)
+        return key_item, keys.key_of_key(table.key_schema, key_item)
     except ValidationException as error:
         raise ValidationException(_BAD_START + error.message) from None
 

@@ -1,4 +1,4 @@
-"""What the item operations share: request-level checks, keys, capacity and projections.
+"""What the item operations share: request-level checks, capacity and projections.
 
 Each item handler validates the whole request first (legacy parameters, placeholders,
 expressions, values, keys), then reads and writes through ``RegionWorld.write_item``. The
@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from ..backend import values
+from ..backend import keys, values
 from ..backend.expressions import (
     ParsedExpression,
     ResolvedPath,
@@ -23,17 +23,13 @@ from ..backend.expressions import (
 )
 from ..backend.items import KeyTuple
 from ..backend.tables import Table
-from ..errors import ValidationException
+from ..errors import ValidationException, invalid_parameters
 from .router import Params, Result
 
 MAX_ITEM_BYTES: Final = 400 * 1024
-MAX_HASH_KEY_BYTES: Final = 2048
-MAX_RANGE_KEY_BYTES: Final = 1024
 
 #: Real AWS reports these request checks inside Coral's one-error envelope.
 ONE_ERROR: Final = "1 validation error detected: "
-INVALID: Final = "One or more parameter values were invalid: "
-KEY_MISMATCH: Final = "The provided key element does not match the schema"
 ITEM_TOO_BIG: Final = "Item size has exceeded the maximum allowed size"
 
 #: The legacy counterpart of each expression parameter, per operation, in AWS's order.
@@ -122,70 +118,10 @@ def check_return_values(operation: str, params: Params) -> str:
 # -- keys ---------------------------------------------------------------------------------
 
 
-def _check_key_value(table: Table, name: str, value: Mapping[str, Any], is_hash: bool) -> None:
-    kind = next(iter(value), "")
-    raw: Any = value.get(kind)
-    if kind in ("S", "B") and raw in ("", b""):
-        word = "string" if kind == "S" else "binary"
-        raise ValidationException(
-            "One or more parameter values are not valid. The AttributeValue for a key "
-            f"attribute cannot contain an empty {word} value. Key: {name}"
-        )
-    if kind == "S":
-        size = len(raw.encode("utf-8", "surrogatepass"))
-    elif kind == "B":
-        size = len(values.b64_bytes(raw))
-    else:
-        return
-    if is_hash and size > MAX_HASH_KEY_BYTES:
-        # "limit of2048" (no space) is AWS's own text.
-        raise ValidationException(
-            INVALID + "Size of hashkey has exceeded the maximum size limit of2048 bytes"
-        )
-    if not is_hash and size > MAX_RANGE_KEY_BYTES:
-        raise ValidationException(
-            INVALID + "Aggregated size of all range keys has exceeded the size limit of 1024 bytes"
-        )
-
-
-def _check_key_values(table: Table, item: Mapping[str, Any]) -> None:
-    schema = table.key_schema
-    for name, kind in schema.elements():
-        value = item.get(name)
-        expected = schema.hash_type if kind == "HASH" else schema.range_type
-        # A mistyped key is reported by Table.key_of, with AWS's type-mismatch text.
-        if isinstance(value, dict) and len(value) == 1 and expected in value:
-            _check_key_value(table, name, value, kind == "HASH")
-
-
-def key_of_key_param(table: Table, key: Mapping[str, Any]) -> KeyTuple:
-    """The storage key of a ``Key`` parameter: exactly the schema's attributes and types."""
-    schema = table.key_schema
-    elements = (
-        ((schema.hash_name, schema.hash_type),)
-        if schema.range_name is None
-        else ((schema.hash_name, schema.hash_type), (schema.range_name, schema.range_type))
-    )
-    if len(key) != len(elements):
-        raise ValidationException(KEY_MISMATCH)
-    for name, kind in elements:
-        value = key.get(name)
-        if not isinstance(value, dict) or len(value) != 1 or kind not in value:
-            raise ValidationException(KEY_MISMATCH)
-    _check_key_values(table, key)
-    return table.key_of(dict(key), what="key")
-
-
-def key_of_item(table: Table, item: values.Item) -> KeyTuple:
-    """The storage key of a full item (PutItem's messages for missing or mistyped keys)."""
-    _check_key_values(table, item)
-    return table.key_of(item)
-
-
 def normalize_key(table: Table, key: Mapping[str, Any]) -> tuple[values.Item, KeyTuple]:
     """A ``Key`` parameter validated as AttributeValues and against the schema."""
     normalized = values.normalize_item(key)
-    return normalized, key_of_key_param(table, normalized)
+    return normalized, keys.key_of_key(table.key_schema, normalized)
 
 
 def check_item_size(item: values.Item, message: str = ITEM_TOO_BIG) -> int:
@@ -211,7 +147,7 @@ def projection_paths(
         seen: set[str] = set()
         for name in attributes:
             if name in seen:
-                raise ValidationException(INVALID + f"Duplicate value in attribute name: {name}")
+                raise invalid_parameters(f"Duplicate value in attribute name: {name}")
             seen.add(name)
         return tuple((name,) for name in attributes), None
     return None, None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from ..backend import values
+from ..backend import keys, values
 from ..backend.changes import change_item
 from ..backend.expressions import check_placeholders, project
 from ..backend.items import KeyTuple
@@ -19,7 +19,6 @@ from ..errors import ValidationException
 from .item_requests import (
     check_expression_params,
     check_item_size,
-    key_of_key_param,
     merge_capacities,
     projection_paths,
     read_units,
@@ -74,11 +73,11 @@ def batch_write_item(world: RegionWorld, params: Params) -> Result:
         for entry in entries:
             if isinstance(entry, tuple):
                 item, size = entry
-                key = key_of_key_param(table, _key_part_of(table, item))
+                key = keys.key_of_key(table.key_schema, _key_part_of(table, item))
                 table.check_index_keys(item)
                 writes.append((table, key, item, size))
             else:
-                key = key_of_key_param(table, entry)
+                key = keys.key_of_key(table.key_schema, entry)
                 writes.append((table, key, None, 0))
             if key in seen:
                 raise ValidationException(_DUPLICATES)
@@ -105,20 +104,20 @@ def batch_get_item(world: RegionWorld, params: Params) -> Result:
         placeholders = check_expression_params("BatchGetItem", request)
         paths, parsed = projection_paths(request, placeholders.names)
         check_placeholders(placeholders.names, placeholders.values, parsed)
-        keys = [values.normalize_item(key) for key in request["Keys"]]
-        plans.append((name, request, paths, keys))
+        key_items = [values.normalize_item(key) for key in request["Keys"]]
+        plans.append((name, request, paths, key_items))
     resolved = []
-    for name, request, paths, keys in plans:
+    for name, request, paths, key_items in plans:
         table = world.table_for_items(name)
         seen: set[KeyTuple] = set()
         storage_keys: list[KeyTuple] = []
-        for key_item in keys:
-            key = key_of_key_param(table, key_item)
+        for key_item in key_items:
+            key = keys.key_of_key(table.key_schema, key_item)
             if key in seen:
                 raise ValidationException(_DUPLICATES)
             seen.add(key)
             storage_keys.append(key)
-        resolved.append((table, request, paths, list(zip(keys, storage_keys, strict=True))))
+        resolved.append((table, request, paths, list(zip(key_items, storage_keys, strict=True))))
     responses: dict[str, list[values.Item]] = {}
     unprocessed: dict[str, dict[str, Any]] = {}
     units: dict[str, float] = {}

@@ -6,7 +6,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from typing import Any
 
-from ..backend import values
+from ..backend import keys
 from ..backend.expressions import (
     KeyCondition,
     KeyConditionPart,
@@ -17,7 +17,7 @@ from ..backend.expressions import (
 from ..backend.items import KeyPart, partition_hash
 from ..backend.tables import KeySchema, Table
 from ..backend.world import RegionWorld
-from ..errors import ValidationException
+from ..errors import ValidationException, invalid_parameters
 from .indexes import query_index, resolve_index, scan_index
 from .item_pages import (
     check_select,
@@ -28,11 +28,11 @@ from .item_pages import (
     render_page,
     starting_key,
 )
-from .item_requests import INVALID, check_expression_params, projection_paths
+from .item_requests import check_expression_params, projection_paths
 from .router import Params, Result, handles
 
 _NOT_SUPPORTED = "Query key condition not supported"
-_TYPE_MISMATCH = INVALID + "Condition parameter type does not match schema type"
+_TYPE_MISMATCH = "Condition parameter type does not match schema type"
 _HASH_SPACE = 2**128
 
 Bound = tuple[KeyPart, bool]
@@ -67,7 +67,7 @@ def query(world: RegionWorld, params: Params) -> Result:
                     f"Primary key attribute: {name}"
                 )
     forward = params.get("ScanIndexForward", True) is not False
-    hash_key = values.canonical_key_value(hash_part.values[0])
+    hash_key = keys.canonical_key_value(hash_part.values[0])
     low, high = _range_bounds(range_part)
     if index is not None:
         return query_index(
@@ -113,10 +113,10 @@ def _key_parts(
     if hash_part is None:
         raise ValidationException(f"Query condition missed key schema element: {schema.hash_name}")
     if any(schema.hash_type not in value for value in hash_part.values):
-        raise ValidationException(_TYPE_MISMATCH)
+        raise invalid_parameters(_TYPE_MISMATCH)
     if hash_part.op != "=":
         raise ValidationException(_NOT_SUPPORTED)
-    _check_not_empty(schema.hash_name, hash_part)
+    keys.check_not_empty(schema.hash_name, hash_part.values[0])
     if schema.range_name is None:
         return hash_part, None
     range_part = parts.get(schema.range_name)
@@ -127,28 +127,17 @@ def _key_parts(
             )
         return hash_part, None
     if any(schema.range_type not in value for value in range_part.values):
-        raise ValidationException(_TYPE_MISMATCH)
+        raise invalid_parameters(_TYPE_MISMATCH)
     if range_part.op == "=":
-        _check_not_empty(schema.range_name, range_part)
+        keys.check_not_empty(schema.range_name, range_part.values[0])
     return hash_part, range_part
-
-
-def _check_not_empty(name: str, part: KeyConditionPart) -> None:
-    """A key attribute compared for equality with an empty string or binary value."""
-    value = part.values[0]
-    if value.get("S") == "" or value.get("B") in ("", b""):
-        word = "string" if "S" in value else "binary"
-        raise ValidationException(
-            "One or more parameter values are not valid. The AttributeValue for a key "
-            f"attribute cannot contain an empty {word} value. Key: {name}"
-        )
 
 
 def _range_bounds(part: KeyConditionPart | None) -> tuple[Bound | None, Bound | None]:
     """The sort-key interval of a condition, as (low, high) bounds for a binary search."""
     if part is None:
         return None, None
-    first = values.canonical_key_value(part.values[0])
+    first = keys.canonical_key_value(part.values[0])
     op = part.op
     if op == "=":
         return (first, True), (first, True)
@@ -161,7 +150,7 @@ def _range_bounds(part: KeyConditionPart | None) -> tuple[Bound | None, Bound | 
     if op == ">=":
         return (first, True), None
     if op == "BETWEEN":
-        return (first, True), (values.canonical_key_value(part.values[1]), True)
+        return (first, True), (keys.canonical_key_value(part.values[1]), True)
     successor = _prefix_successor(first)
     return (first, True), (None if successor is None else (successor, False))
 

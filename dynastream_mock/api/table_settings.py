@@ -31,11 +31,10 @@ from typing import Any
 
 from ..backend.tables import Table, TableSettings
 from ..backend.world import RegionWorld
-from ..errors import ValidationException
+from ..errors import ValidationException, invalid_parameters
 from . import tags as table_tags
 from .router import Params
 
-_INVALID = "One or more parameter values were invalid: "
 _AWS_MANAGED_KEY = "alias/aws/dynamodb"
 #: UpdateTable members that are each an operation (AttributeDefinitions only serves them).
 _OPERATIONS = (
@@ -90,25 +89,24 @@ def check_update(world: RegionWorld, table: Table, params: Params) -> None:
     present = {member for member in _OPERATIONS if params.get(member) is not None}
     for member, what in _EXCLUSIVE:
         if member in present and len(present) > 1:
-            raise ValidationException(f"{_INVALID}{what} must be the only operation in the request")
+            raise invalid_parameters(f"{what} must be the only operation in the request")
     on_demand = params.get("OnDemandThroughput")
     if on_demand is not None:
         if present - {"OnDemandThroughput", "BillingMode"}:
-            raise ValidationException(
-                f"{_INVALID}OnDemandThroughput can only be combined with BillingMode in an "
-                "UpdateTable request"
+            raise invalid_parameters(
+                "OnDemandThroughput can only be combined with BillingMode in an UpdateTable request"
             )
         _check_on_demand(on_demand, params.get("BillingMode") or table.settings.billing_mode)
     specification = params.get("SSESpecification")
     if specification is not None:
         arn = _sse_key_arn(world, specification)
         if arn is None and table.settings.sse_kms_key_arn is None:
-            raise ValidationException(f"{_INVALID}Table is already encrypted by default")
+            raise invalid_parameters("Table is already encrypted by default")
         if arn is not None and arn == table.settings.sse_kms_key_arn == specification.get(
             "KMSMasterKeyId"
         ):
-            raise ValidationException(
-                f"{_INVALID}Table is already encrypted with given KMSMasterKeyId. Use "
+            raise invalid_parameters(
+                "Table is already encrypted with given KMSMasterKeyId. Use "
                 "KMSMasterKeyId parameter if you want to change Master Key"
             )
 
@@ -169,8 +167,8 @@ def _check_on_demand(on_demand: dict[str, Any], billing_mode: str) -> None:
         return
     for member in ("MaxReadRequestUnits", "MaxWriteRequestUnits"):
         if member in on_demand:
-            raise ValidationException(
-                f"{_INVALID}{member} for OnDemandThroughput cannot be specified when the table "
+            raise invalid_parameters(
+                f"{member} for OnDemandThroughput cannot be specified when the table "
                 "BillingMode is PROVISIONED"
             )
 
@@ -182,18 +180,14 @@ def _sse_key_arn(world: RegionWorld, specification: dict[str, Any]) -> str | Non
     key_id = specification.get("KMSMasterKeyId")
     if enabled is False:
         if sse_type is not None:
-            raise ValidationException(f"{_INVALID}SSEType can not be specified if Enabled is false")
+            raise invalid_parameters("SSEType can not be specified if Enabled is false")
         if key_id is not None:
-            raise ValidationException(
-                f"{_INVALID}KMSMasterKeyId can not be specified if Enabled is false"
-            )
+            raise invalid_parameters("KMSMasterKeyId can not be specified if Enabled is false")
         return None
     if sse_type == "AES256":
-        raise ValidationException(f"{_INVALID}SSEType AES256 is not supported")
+        raise invalid_parameters("SSEType AES256 is not supported")
     if key_id is not None and sse_type is None:
-        raise ValidationException(
-            f"{_INVALID}SSEType KMS is required if KMSMasterKeyId is specified"
-        )
+        raise invalid_parameters("SSEType KMS is required if KMSMasterKeyId is specified")
     if enabled is None and sse_type is None:
         return None
     return kms_key_arn(world, key_id or _AWS_MANAGED_KEY)

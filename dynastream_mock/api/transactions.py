@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Final
 
-from ..backend import values
+from ..backend import keys, values
 from ..backend.changes import change_item
 from ..backend.expressions import (
     BoundCondition,
@@ -38,7 +38,6 @@ from .dynamodb_items import (
 from .item_requests import (
     check_expression_params,
     check_item_size,
-    key_of_item,
     merge_capacities,
     normalize_key,
     projection_paths,
@@ -107,7 +106,7 @@ def _resolve(world: RegionWorld, action: _Action) -> None:
     table = world.table_for_items(action.request["TableName"])
     action.table = table
     if action.item is not None:
-        action.key = key_of_item(table, action.item)
+        action.key = keys.key_of_item(table.key_schema, action.item)
         action.key_item = table.key_attributes(action.item)
         table.check_index_keys(action.item, types=False)
         return

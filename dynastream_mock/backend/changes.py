@@ -32,14 +32,13 @@ def change_item(
 ) -> Item | None:
     """Store ``new_item`` under ``key`` (None deletes) and publish the stream record.
 
-    Callers hold the region's lock and have validated the request. Returns the old item.
+    Callers hold the region's lock and have validated the whole request first, the item's
+    table and index keys included (``keys.py``; a batch or a transaction checks every item
+    before its first change), so a failed request changes nothing. Returns the old item.
     """
     items = table.items
     old_item = items.get(key)
     old_size = items.size_of(key)
-    if new_item is not None and table.index_stores:
-        # Validate fully, then mutate: a mistyped index key changes nothing.
-        table.check_index_keys(new_item)
     if new_item is None:
         if old_item is None:
             return None

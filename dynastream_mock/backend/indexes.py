@@ -24,7 +24,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ValidationException
-from . import values
+from . import keys, values
 
 if TYPE_CHECKING:
     from .items import KeyPart, KeyTuple
@@ -36,32 +36,7 @@ Position = tuple[Any, Any, Any]
 #: (partition hash, index hash key, index sort key, table hash key, table sort key).
 ScanPosition = tuple[int, Any, Any, Any, Any]
 
-_INVALID = "One or more parameter values were invalid: "
-_NOT_VALID = "One or more parameter values are not valid. "
 _first = itemgetter(0)
-
-
-def index_type_mismatch(name: str, expected: str, actual: str, index_name: str) -> str:
-    # The index-key wording capitalises differently from the table-key one (AWS's own).
-    return (
-        f"{_INVALID}Type mismatch for Index Key {name} Expected: {expected} Actual: {actual} "
-        f"IndexName: {index_name}"
-    )
-
-
-def empty_index_key(kind: str, name: str, index_name: str, *, by_update: bool) -> str:
-    word = "string" if kind == "S" else "binary"
-    if by_update:
-        return (
-            f"{_NOT_VALID}The update expression attempted to update a secondary index key to a "
-            f"value that is not supported. The AttributeValue for a key attribute cannot "
-            f"contain an empty {word} value."
-        )
-    return (
-        f"{_NOT_VALID}A value specified for a secondary index key is not supported. The "
-        f"AttributeValue for a key attribute cannot contain an empty {word} value. "
-        f"IndexName: {index_name}, IndexKey: {name}"
-    )
 
 
 @dataclass(slots=True, eq=False)
@@ -99,35 +74,6 @@ class IndexStore:
         names.extend(name for name in self.table_schema.names if name not in names)
         return tuple(names)
 
-    def check_item(
-        self, item: Item, *, by_update: bool = False, types: bool = True, empties: bool = True
-    ) -> None:
-        """Raise AWS's ValidationException when ``item`` has a mistyped or empty index key.
-
-        ``types`` / ``empties`` choose the checks (a transaction reports the first kind as
-        a cancellation reason and the second as the request's own error).
-        """
-        schema = self.definition.key_schema
-        for name, expected in (
-            (schema.hash_name, schema.hash_type),
-            (schema.range_name, schema.range_type),
-        ):
-            if name is None or name in self.table_schema.names:
-                continue
-            value = item.get(name)
-            if value is None:
-                continue
-            actual = values.attribute_type(value)
-            if actual != expected:
-                if not types:
-                    continue
-                assert expected is not None
-                raise ValidationException(index_type_mismatch(name, expected, actual, self.name))
-            if empties and value[actual] in ("", b""):
-                raise ValidationException(
-                    empty_index_key(actual, name, self.name, by_update=by_update)
-                )
-
     def index_key(self, item: Item) -> tuple[KeyPart, KeyPart] | None:
         """The index's (hash, sort) key of ``item``; None when the item is not indexed."""
         schema = self.definition.key_schema
@@ -139,8 +85,8 @@ class IndexStore:
             range_value = item.get(schema.range_name)
             if range_value is None or schema.range_type not in range_value:
                 return None
-            range_key = values.canonical_key_value(range_value)
-        return values.canonical_key_value(hash_value), range_key
+            range_key = keys.canonical_key_value(range_value)
+        return keys.canonical_key_value(hash_value), range_key
 
     def project(self, item: Item) -> Item:
         """The index's copy of ``item``: keys plus the projected attributes."""
@@ -193,7 +139,7 @@ class IndexStore:
         """Index every existing item; items whose index keys do not fit are left out."""
         for key, item in items:
             try:
-                self.check_item(item)
+                keys.check_index_key(self.definition, self.table_schema, item)
             except ValidationException:
                 continue
             self.apply(key, item)

@@ -12,7 +12,7 @@ from ..errors import (
     ValidationException,
 )
 from . import due, readers
-from .iterators import InvalidIterator, IteratorPosition, decode_iterator, encode_iterator
+from .iterators import IteratorPosition, encode_iterator
 from .readers import Reader
 from .shards import Shard, StreamRecord
 from .streams import Stream
@@ -40,44 +40,21 @@ def find_shard(stream: Stream, shard_id: str) -> Shard:
     return shard
 
 
-def _parse_sequence(text: str) -> int:
-    if not text.isdigit() or not 21 <= len(text) <= 40:
-        raise ValidationException(
-            "One or more parameter values were invalid: Invalid SequenceNumber"
-        )
-    return int(text)
-
-
 def get_shard_iterator(
     world: RegionWorld,
     stream_arn: str,
     shard_id: str,
     iterator_type: str,
-    sequence_number: str | None,
+    sequence: int | None = None,
     timestamp_ms: int | None = None,
 ) -> str:
-    """Issue an iterator positioned as ``iterator_type`` says (not a reader yet)."""
+    """Issue an iterator positioned as ``iterator_type`` says (not a reader yet).
+
+    The api has checked the parameters: ``sequence`` is given exactly for
+    AT_SEQUENCE_NUMBER and AFTER_SEQUENCE_NUMBER, ``timestamp_ms`` exactly for AT_TIMESTAMP
+    and not in the future. What is left depends on the stream: the shard, its range, the trim.
+    """
     now = world.touch()
-    if (iterator_type == "AT_TIMESTAMP") != (timestamp_ms is not None):
-        raise ValidationException(
-            "One or more parameter values were invalid: Timestamp must be given with "
-            "ShardIteratorType AT_TIMESTAMP, and only with it"
-        )
-    if timestamp_ms is not None and timestamp_ms > now:
-        # The model documents a ValidationException for a timestamp in the future.
-        raise ValidationException(
-            "One or more parameter values were invalid: Timestamp is in the future"
-        )
-    needs_sequence = iterator_type in ("AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER")
-    if needs_sequence and sequence_number is None:
-        raise ValidationException(
-            "One or more parameter values were invalid: Invalid SequenceNumber"
-        )
-    if not needs_sequence and sequence_number is not None:
-        raise ValidationException(
-            "One or more parameter values were invalid: SequenceNumber should not be passed "
-            "for this iterator type"
-        )
     stream = world.stream(stream_arn)
     shard = find_shard(stream, shard_id)
     if iterator_type == "TRIM_HORIZON":
@@ -96,8 +73,7 @@ def get_shard_iterator(
             ending = shard.ending_sequence
             position = world.peek_sequence() if ending is None else ending + 1
     else:
-        assert sequence_number is not None
-        sequence = _parse_sequence(sequence_number)
+        assert sequence is not None
         ending = shard.ending_sequence
         if sequence < shard.starting_sequence or (ending is not None and sequence > ending):
             raise ValidationException("Invalid SequenceNumber for the shard")
@@ -108,14 +84,10 @@ def get_shard_iterator(
     return encode_iterator(where)
 
 
-def get_records(world: RegionWorld, iterator: str, limit: int, reader: Reader) -> Page:
-    """Read from the iterator's position as ``reader``; return the records and the next
-    iterator."""
+def get_records(world: RegionWorld, where: IteratorPosition, limit: int, reader: Reader) -> Page:
+    """Read from an iterator's position (decoded by the api) as ``reader``; return the
+    records and the next iterator."""
     now = world.touch()
-    try:
-        where = decode_iterator(iterator)
-    except InvalidIterator:
-        raise ValidationException("Invalid ShardIterator") from None
     stream = world.stream(where.stream_arn)
     shard = find_shard(stream, where.shard_id)
     if due.iterator_expired(where.issued_ms, now, world.settings):

@@ -1,14 +1,12 @@
-"""Tables: what a table is (definition, item store, settings) and the key rules."""
+"""Tables: what a table is (definition, item store, settings); its key rules are keys.py's."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
-from ..errors import ValidationException
-from . import values
+from . import keys
 from .indexes import IndexStore
-from .items import ItemStore, KeyPart, KeyTuple
+from .items import ItemStore, KeyTuple
 from .shards import Item
 from .streams import Stream
 from .ttl import TimeToLive
@@ -134,46 +132,6 @@ class Table:
 
     # -- keys -----------------------------------------------------------------------------
 
-    def key_of(self, item: Item, *, what: str = "item") -> KeyTuple:
-        """The storage key of ``item`` (a full item or a key), checked against the schema.
-
-        Raises ``ValidationException`` with AWS's messages for missing or mistyped keys.
-        """
-        schema = self.key_schema
-        hash_value = item.get(schema.hash_name)
-        if hash_value is None:
-            raise ValidationException(
-                f"One or more parameter values were invalid: Missing the key "
-                f"{schema.hash_name} in the {what}"
-            )
-        canonical_hash = self._key_part(schema.hash_name, schema.hash_type, hash_value)
-        if schema.range_name is None:
-            return (canonical_hash, None)
-        range_value = item.get(schema.range_name)
-        if range_value is None:
-            raise ValidationException(
-                f"One or more parameter values were invalid: Missing the key "
-                f"{schema.range_name} in the {what}"
-            )
-        assert schema.range_type is not None
-        return (canonical_hash, self._key_part(schema.range_name, schema.range_type, range_value))
-
-    @staticmethod
-    def _key_part(name: str, expected: str, value: dict[str, Any]) -> KeyPart:
-        actual = next(iter(value), "")
-        if actual != expected or len(value) != 1:
-            raise ValidationException(
-                "One or more parameter values were invalid: Type mismatch for key "
-                f"{name} expected: {expected} actual: {actual}"
-            )
-        raw = value[actual]
-        if raw == "":
-            raise ValidationException(
-                "One or more parameter values are not valid. The AttributeValue for a key "
-                f"attribute cannot contain an empty string value. Key: {name}"
-            )
-        return values.canonical_key_value(value)
-
     def key_attributes(self, item: Item) -> Item:
         return self.definition.key_attributes(item)
 
@@ -183,12 +141,12 @@ class Table:
     def check_index_keys(
         self, item: Item, *, by_update: bool = False, types: bool = True, empties: bool = True
     ) -> None:
-        """Refuse an item whose secondary index keys have the wrong type or are empty.
-
-        Indexes are checked in name order: AWS names the alphabetically first index that
-        keys on the offending attribute.
-        """
-        for name in sorted(self.index_stores):
-            self.index_stores[name].check_item(
-                item, by_update=by_update, types=types, empties=empties
-            )
+        """:func:`keys.check_index_keys` over this table's indexes."""
+        keys.check_index_keys(
+            (store.definition for store in self.index_stores.values()),
+            self.key_schema,
+            item,
+            by_update=by_update,
+            types=types,
+            empties=empties,
+        )

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Context, Decimal
 from typing import Any
 
-from dynastream_mock.errors import ValidationException
+from dynastream_mock.errors import ValidationException, invalid_parameters
 
 __all__ = [
     "MAX_NESTING_DEPTH",
@@ -27,7 +27,6 @@ __all__ = [
     "attribute_type",
     "attribute_value_size",
     "b64_bytes",
-    "canonical_key_value",
     "compare_values",
     "decimal_of",
     "item_size",
@@ -87,14 +86,11 @@ _MSG_NESTING = (
     "Nesting Levels have exceeded supported limits: "
     "Attributes in the item have nested levels beyond supported limit"
 )
-_MSG_NULL = (
-    "One or more parameter values were invalid: "
-    "Null attribute value types must have the value of true"
-)
+_MSG_NULL = "Null attribute value types must have the value of true"
 _EMPTY_SET_MESSAGES = {
-    "SS": "One or more parameter values were invalid: An string set  may not be empty",
-    "NS": "One or more parameter values were invalid: An number set  may not be empty",
-    "BS": "One or more parameter values were invalid: Binary sets should not be empty",
+    "SS": "An string set  may not be empty",
+    "NS": "An number set  may not be empty",
+    "BS": "Binary sets should not be empty",
 }
 
 
@@ -327,7 +323,7 @@ def normalize_value(value: Any, depth: int = 0) -> AttributeValue:
         return value if len(value) == 1 else {"BOOL": inner}
     if kind == "NULL":
         if inner is not True:
-            raise ValidationException(_MSG_NULL)
+            raise invalid_parameters(_MSG_NULL)
         return value if len(value) == 1 else {"NULL": True}
     if kind in SET_TYPES:
         return _normalize_set(kind, inner)
@@ -356,13 +352,10 @@ def normalize_value(value: Any, depth: int = 0) -> AttributeValue:
 
 def _normalize_set(kind: str, members: Any) -> AttributeValue:
     if not isinstance(members, list) or not members:
-        raise ValidationException(_EMPTY_SET_MESSAGES[kind])
+        raise invalid_parameters(_EMPTY_SET_MESSAGES[kind])
     if kind == "SS":
         if len(set(members)) != len(members):
-            raise ValidationException(
-                "One or more parameter values were invalid: Input collection "
-                f"{_set_repr(members)} contains duplicates."
-            )
+            raise invalid_parameters(f"Input collection {_set_repr(members)} contains duplicates.")
         return {"SS": list(members)}
     if kind == "NS":
         canonical = [normalize_number(m) for m in members]
@@ -371,10 +364,7 @@ def _normalize_set(kind: str, members: Any) -> AttributeValue:
             raise ValidationException("Input collection contains duplicates")
         return {"NS": canonical}
     if len({b64_bytes(m) for m in members}) != len(members):
-        raise ValidationException(
-            "One or more parameter values were invalid: "
-            "Input collection of type BS contains duplicates."
-        )
+        raise invalid_parameters("Input collection of type BS contains duplicates.")
     return {"BS": list(members)}
 
 
@@ -466,22 +456,6 @@ def _utf8_len(text: str) -> int:
 
 # ---------------------------------------------------------------------------------------------
 # Comparison
-
-
-def canonical_key_value(value: Mapping[str, Any]) -> str | Decimal | bytes:
-    """A hashable, orderable stand-in for a key attribute (S, N or B).
-
-    Numbers become Decimals (``1.0`` and ``1`` are one key, ordered numerically), binary its
-    bytes (unsigned byte order), strings themselves (code point order equals UTF-8 byte order).
-    """
-    if "S" in value:
-        result: str = value["S"]
-        return result
-    if "N" in value:
-        return Decimal(value["N"])
-    if "B" in value:
-        return b64_bytes(value["B"])
-    raise ValidationException("Key attributes must be of type S, N or B")
 
 
 def compare_values(a: Mapping[str, Any], b: Mapping[str, Any]) -> int | None:

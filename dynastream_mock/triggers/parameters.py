@@ -1,9 +1,11 @@
 """The parameters of a trigger: CreateEventSourceMapping's, validated as Lambda validates them.
 
-Ranges and enums come from botocore's ``lambda`` service model (operation
-CreateEventSourceMapping), so the messages are AWS's aggregate ones; the rules the model
-cannot express (AT_TIMESTAMP on a DynamoDB stream, the record-age gap 0..59, filter patterns)
-are checked here with Lambda's own words (spec, "Lambda event source mappings on a stream").
+Ranges, enums and lengths come from botocore's ``lambda`` service model (operation
+CreateEventSourceMapping) and are checked by the validator the api compiles from it
+(``api/validation``), so the messages are AWS's aggregate ones. The rules the model cannot
+express (AT_TIMESTAMP on a DynamoDB stream, the record-age gap 0..59, filter patterns) are
+checked here with Lambda's own words (spec, "Lambda event source mappings on a stream").
+Python values of the wrong type are ``TypeError``, as misuse of the library.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
-import botocore.loaders
-
+from ..api.validation import Validator, members_validator
+from ..errors import ValidationException
+from ..models import service_model
 from ..options import refuse_unknown_keywords
 from .errors import lambda_error
 from .filtering import FilterPattern, parse_filters
@@ -22,7 +25,7 @@ from .filtering import FilterPattern, parse_filters
 #: Lambda's payload limit for a synchronous invocation, which caps a batch (spec).
 MAX_PAYLOAD_BYTES = 6_291_456
 
-#: The parameters that apply to DynamoDB Streams, in the order AWS reports their errors.
+#: The parameters that apply to DynamoDB Streams (violations are reported in model order).
 STREAM_PARAMETERS = (
     "BatchSize",
     "MaximumBatchingWindowInSeconds",
@@ -70,6 +73,7 @@ LAMBDA_DEFAULTS: dict[str, Any] = {
 }
 
 _ACCEPTED = (*STREAM_PARAMETERS, "FilterCriteria")
+_OPERATION = "CreateEventSourceMapping"
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,69 +94,18 @@ class TriggerConfig:
 
 
 @functools.cache
-def _input_members() -> dict[str, dict[str, Any]]:
+def _member_types() -> dict[str, str]:
     # Loaded once, on the first add_trigger: the model is large and most tests never need it.
-    model = botocore.loaders.Loader().load_service_model("lambda", "service-2")
+    model = service_model("lambda")
     shapes = model["shapes"]
-    operation = model["operations"]["CreateEventSourceMapping"]
-    members = shapes[operation["input"]["shape"]]["members"]
-    resolved: dict[str, dict[str, Any]] = {}
-    for name, member in members.items():
-        shape = dict(shapes[member["shape"]])
-        if "member" in shape:
-            shape["member_shape"] = shapes[shape["member"]["shape"]]
-        resolved[name] = shape
-    resolved["Pattern"] = shapes["Pattern"]
-    return resolved
+    members = shapes[model["operations"][_OPERATION]["input"]["shape"]]["members"]
+    return {name: shapes[member["shape"]]["type"] for name, member in members.items()}
 
 
-def _wire_name(name: str) -> str:
-    return name[0].lower() + name[1:]
-
-
-def _shape_errors(name: str, value: Any, path: str | None = None) -> list[str]:
-    """AWS's constraint messages for one value, from the service model."""
-    shape = _input_members()[name]
-    where = path or _wire_name(name)
-    errors: list[str] = []
-    kind = shape["type"]
-    if kind == "integer":
-        if "min" in shape and value < shape["min"]:
-            bound = f"greater than or equal to {shape['min']}"
-            errors.append(_violation(value, where, f"Member must have value {bound}"))
-        elif "max" in shape and value > shape["max"]:
-            bound = f"less than or equal to {shape['max']}"
-            errors.append(_violation(value, where, f"Member must have value {bound}"))
-    elif kind == "string":
-        if "enum" in shape and value not in shape["enum"]:
-            allowed = ", ".join(shape["enum"])
-            errors.append(
-                _violation(value, where, f"Member must satisfy enum value set: [{allowed}]")
-            )
-        if "max" in shape and len(value) > shape["max"]:
-            bound = f"length less than or equal to {shape['max']}"
-            errors.append(_violation(value, where, f"Member must have {bound}"))
-    elif kind == "list":
-        shown = "[" + ", ".join(str(v) for v in value) + "]"
-        if "max" in shape and len(value) > shape["max"]:
-            bound = f"length less than or equal to {shape['max']}"
-            errors.append(_violation(shown, where, f"Member must have {bound}"))
-        enum = shape["member_shape"].get("enum")
-        if enum and any(v not in enum for v in value):
-            allowed = ", ".join(enum)
-            errors.append(
-                _violation(
-                    shown,
-                    where,
-                    f"Member must satisfy constraint: [Member must satisfy enum value set: "
-                    f"[{allowed}]]",
-                )
-            )
-    return errors
-
-
-def _violation(value: Any, where: str, constraint: str) -> str:
-    return f"Value '{value}' at '{where}' failed to satisfy constraint: {constraint}"
+@functools.cache
+def _check_constraints() -> Validator:
+    # The ranges, enums and lengths, checked by the validator the api compiles from models.
+    return members_validator("lambda", _OPERATION, _ACCEPTED)
 
 
 def _check_types(parameters: Mapping[str, Any]) -> None:
@@ -160,7 +113,7 @@ def _check_types(parameters: Mapping[str, Any]) -> None:
     for name, value in parameters.items():
         if value is None:
             continue
-        kind = _input_members()[name]["type"]
+        kind = _member_types()[name]
         if kind == "integer" and (isinstance(value, bool) or not isinstance(value, int)):
             raise TypeError(f"add_trigger() takes {name}= as a whole number, got {value!r}")
         if kind == "boolean" and not isinstance(value, bool):
@@ -221,22 +174,17 @@ def validate_parameters(stream_arn: str, parameters: Mapping[str, Any]) -> Trigg
         )
     _check_types(parameters)
     texts = _filter_texts(filter_criteria)
-    errors: list[str] = []
-    for name in STREAM_PARAMETERS:
-        value = parameters.get(name)
-        if value is not None:
-            errors.extend(_shape_errors(name, value))
-    for index, text in enumerate(texts, start=1):
-        errors.extend(
-            _shape_errors("Pattern", text, f"filterCriteria.filters.{index}.member.pattern")
-        )
-    if errors:
-        count = len(errors)
-        noun = "error" if count == 1 else "errors"
-        raise lambda_error(
-            "ValidationException",
-            f"{count} validation {noun} detected: " + "; ".join(errors),
-        )
+    request: dict[str, Any] = {
+        name: list(value) if isinstance(value, tuple) else value
+        for name, value in parameters.items()
+        if value is not None
+    }
+    if texts:
+        request["FilterCriteria"] = {"Filters": [{"Pattern": text} for text in texts]}
+    try:
+        _check_constraints()(request)
+    except ValidationException as error:
+        raise lambda_error("ValidationException", error.message) from None
 
     starting_position = parameters["StartingPosition"]
     if starting_position == "AT_TIMESTAMP":

@@ -60,12 +60,14 @@ def test_every_change_is_one_record_and_no_change_is_none() -> None:
     assert len(table.items) == 0 and table.items.size_bytes == 0
 
 
-def test_a_mistyped_index_key_changes_nothing() -> None:
+def test_a_mistyped_index_key_is_refused_before_the_funnel_and_changes_nothing() -> None:
+    # The handlers check index keys (keys.check_index_keys) before their first change; the
+    # funnel does not check again. tests/dynamodb/test_indexes.py drives it through requests.
     world, table, _ = make_table()
     index = IndexDefinition("ByEmail", "GLOBAL", KeySchema("email", "S"), "ALL")
     update_table(world, table, TableUpdate(index_changes=(IndexCreation(index, {"email": "S"}),)))
     with pytest.raises(ValidationException, match="email"):
-        change_item(world, table, ("u1", None), item("u1", email={"N": "1"}), 20)
+        table.check_index_keys(item("u1", email={"N": "1"}))
     assert table.items.get(("u1", None)) is None
     assert records_of(table) == []
 

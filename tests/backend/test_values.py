@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from dynastream_mock.backend.values import (
     NUMBER_CONTEXT,
     attribute_value_size,
-    canonical_key_value,
     compare_values,
     item_size,
     normalize_item,
@@ -345,21 +344,3 @@ def test_values_equal() -> None:
     assert not values_equal({"SS": ["a"]}, {"SS": ["a", "b"]})
     assert values_equal({"NULL": True}, {"NULL": True})
     assert not values_equal({"BOOL": True}, {"BOOL": False})
-
-
-def test_canonical_key_value() -> None:
-    assert canonical_key_value({"N": "1.0"}) == canonical_key_value({"N": "1"})
-    assert hash(canonical_key_value({"N": "1.0"})) == hash(canonical_key_value({"N": "1"}))
-    keys = [{"N": "10"}, {"N": "-2"}, {"N": "3.5"}]
-    assert sorted(keys, key=canonical_key_value) == [{"N": "-2"}, {"N": "3.5"}, {"N": "10"}]
-    assert canonical_key_value({"B": b64(b"ab")}) == b"ab"
-    assert canonical_key_value({"S": "x"}) == "x"
-    with pytest.raises(ValidationException):
-        canonical_key_value({"BOOL": True})
-
-
-@given(st.lists(st.text(), min_size=2, max_size=5))
-def test_string_order_is_utf8_byte_order(texts: list[str]) -> None:
-    by_key = sorted(texts, key=lambda t: str(canonical_key_value({"S": t})))
-    by_bytes = sorted(texts, key=lambda t: t.encode("utf-8", "surrogatepass"))
-    assert by_key == by_bytes

@@ -154,17 +154,22 @@ def test_unknown_stream_shard_and_malformed_arn_are_refused(ddb: Any, streams: A
     assert error_of(raised)[0::2] == ("ValidationException", 400)
 
 
+_INVALID = "One or more parameter values were invalid: "
+_NOT_PASSED = "SequenceNumber should not be passed for this iterator type"
+
+
 @pytest.mark.parametrize(
-    ("iterator_type", "sequence"),
+    ("iterator_type", "sequence", "detail"),
     [
-        ("AT_SEQUENCE_NUMBER", None),
-        ("AFTER_SEQUENCE_NUMBER", None),
-        ("TRIM_HORIZON", "100000000000000000001"),
-        ("LATEST", "100000000000000000001"),
+        ("AT_SEQUENCE_NUMBER", None, "Invalid SequenceNumber"),
+        ("AFTER_SEQUENCE_NUMBER", None, "Invalid SequenceNumber"),
+        ("AT_SEQUENCE_NUMBER", "10000000000000000000x", "Invalid SequenceNumber"),
+        ("TRIM_HORIZON", "100000000000000000001", _NOT_PASSED),
+        ("LATEST", "100000000000000000001", _NOT_PASSED),
     ],
 )
 def test_sequence_number_must_match_the_iterator_type(
-    ddb: Any, streams: Any, iterator_type: str, sequence: str | None
+    ddb: Any, streams: Any, iterator_type: str, sequence: str | None, detail: str
 ) -> None:
     create_stream_table(ddb)
     arn, shard_id = stream_and_shard(ddb, streams)
@@ -175,7 +180,61 @@ def test_sequence_number_must_match_the_iterator_type(
             StreamArn=arn, ShardId=shard_id, ShardIteratorType=iterator_type, **extra
         )
 
-    assert error_of(raised)[0::2] == ("ValidationException", 400)
+    assert error_of(raised) == ("ValidationException", _INVALID + detail, 400)
+
+
+def test_a_sequence_number_outside_the_shard_is_refused(ddb: Any, streams: Any) -> None:
+    create_stream_table(ddb)
+    arn, shard_id = stream_and_shard(ddb, streams)
+
+    with pytest.raises(ClientError) as raised:
+        streams.get_shard_iterator(
+            StreamArn=arn,
+            ShardId=shard_id,
+            ShardIteratorType="AT_SEQUENCE_NUMBER",
+            SequenceNumber="0" * 20 + "1",  # before the first record of the shard
+        )
+
+    assert error_of(raised) == ("ValidationException", "Invalid SequenceNumber for the shard", 400)
+
+
+def test_a_sequence_number_of_the_wrong_length_is_the_validators(ddb: Any, streams: Any) -> None:
+    create_stream_table(ddb)
+    raw = boto3.client("dynamodbstreams", region_name=REGION, config=UNCHECKED)
+    arn, shard_id = stream_and_shard(ddb, raw)
+
+    with pytest.raises(ClientError) as raised:
+        raw.get_shard_iterator(
+            StreamArn=arn,
+            ShardId=shard_id,
+            ShardIteratorType="AT_SEQUENCE_NUMBER",
+            SequenceNumber="12",
+        )
+
+    assert error_of(raised) == (
+        "ValidationException",
+        "1 validation error detected: Value '12' at 'sequenceNumber' failed to satisfy "
+        "constraint: Member must have length greater than or equal to 21",
+        400,
+    )
+
+
+def test_describe_stream_limit_above_one_hundred_is_the_validators(
+    dynastream: MockStreams, ddb: Any
+) -> None:
+    create_stream_table(ddb)
+    raw = boto3.client("dynamodbstreams", region_name=REGION, config=UNCHECKED)
+    arn, _ = stream_and_shard(ddb, raw)
+
+    with pytest.raises(ClientError) as raised:
+        raw.describe_stream(StreamArn=arn, Limit=101)
+
+    assert error_of(raised) == (
+        "ValidationException",
+        "1 validation error detected: Value '101' at 'limit' failed to satisfy constraint: "
+        "Member must have value less than or equal to 100",
+        400,
+    )
 
 
 @pytest.mark.parametrize("limit", [0, 1001])
@@ -269,9 +328,15 @@ def test_at_timestamp_starts_at_the_first_record_of_that_second(
 
     with pytest.raises(ClientError) as raised:
         from_moment(dynastream.clock.now() + timedelta(seconds=5))
-    assert error_of(raised)[0::2] == ("ValidationException", 400)
+    assert error_of(raised) == ("ValidationException", _INVALID + "Timestamp is in the future", 400)
+    only_with = "Timestamp must be given with ShardIteratorType AT_TIMESTAMP, and only with it"
     with pytest.raises(ClientError) as raised:
         streams.get_shard_iterator(
             StreamArn=arn, ShardId=shard_id, ShardIteratorType="AT_TIMESTAMP"
         )
-    assert error_of(raised)[0::2] == ("ValidationException", 400)
+    assert error_of(raised) == ("ValidationException", _INVALID + only_with, 400)
+    with pytest.raises(ClientError) as raised:
+        streams.get_shard_iterator(
+            StreamArn=arn, ShardId=shard_id, ShardIteratorType="LATEST", Timestamp=middle
+        )
+    assert error_of(raised) == ("ValidationException", _INVALID + only_with, 400)

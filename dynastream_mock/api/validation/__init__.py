@@ -26,6 +26,6 @@ validation belongs to ``backend/values.py``.
 
 from __future__ import annotations
 
-from .compiler import Validator, operation_names, validator_for
+from .compiler import Validator, members_validator, operation_names, validator_for
 
-__all__ = ["Validator", "operation_names", "validator_for"]
+__all__ = ["Validator", "members_validator", "operation_names", "validator_for"]

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Final
 
-from botocore.loaders import Loader
-
 from ...errors import SerializationException, ValidationException
+from ...models import service_model
 from .containers import ListNode, MapNode, StructNode
 from .java import START_OF_MAP, Mismatch
 from .nodes import (
@@ -127,7 +126,7 @@ class _Compiler:
     """Turns one service model into nodes; nodes are shared between operations."""
 
     def __init__(self, service: str) -> None:
-        model = Loader().load_service_model(service, "service-2")
+        model = service_model(service)
         self.service = service
         self.shapes: dict[str, dict[str, Any]] = model["shapes"]
         self.operations: dict[str, dict[str, Any]] = model["operations"]
@@ -221,7 +220,7 @@ class _Compiler:
         ordered += [v for v in values if v not in set(known)]
         return tuple(ordered)
 
-    def validator(self, operation: str) -> Validator:
+    def validator(self, operation: str, members: frozenset[str] | None = None) -> Validator:
         op = self.operations.get(operation)
         if op is None:
             raise KeyError(f"{self.service} has no operation {operation!r}")
@@ -231,8 +230,19 @@ class _Compiler:
             if input_ref is not None:
                 node = self.node(input_ref["shape"], FIELD)
                 assert isinstance(node, StructNode)
-                root = node
+                root = node if members is None else _only(node, members)
         return _make_validator(root)
+
+
+def _only(root: StructNode, members: frozenset[str]) -> StructNode:
+    """``root`` with only ``members``: the others are neither required nor checked."""
+    unknown = members - set(root.by_key)
+    if unknown:
+        raise KeyError(f"{root.name} has no member(s) {', '.join(sorted(unknown))}")
+    part = StructNode(root.name, root.ctx, root.opaque)
+    part.members = tuple(member for member in root.members if member[0] in members)
+    part.by_key = {name: node for name, node in root.by_key.items() if name in members}
+    return part
 
 
 def _first_mismatch(node: Node, v: Any) -> str | None:
@@ -298,6 +308,23 @@ def validator_for(service: str, operation: str) -> Validator:
         found = _compiler(service).validator(operation)
         _validators[(service, operation)] = found
     return found
+
+
+def members_validator(service: str, operation: str, members: Iterable[str]) -> Validator:
+    """A validator of some of ``operation``'s input members, the others left unchecked.
+
+    For a Python API that takes part of an operation's parameters (``add_trigger`` takes
+    CreateEventSourceMapping's stream ones): the same nodes, the same messages, in model
+    order. Compiled on each call; callers cache it.
+
+    >>> check = members_validator("lambda", "CreateEventSourceMapping", ["BatchSize"])
+    >>> check({"BatchSize": 10})
+    >>> check({"BatchSize": 0})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    dynastream_mock.errors.ValidationException: 1 validation error detected: Value '0' at ...
+    """
+    return _compiler(service).validator(operation, frozenset(members))
 
 
 def operation_names(service: str) -> frozenset[str]:
