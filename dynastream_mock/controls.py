@@ -30,6 +30,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from . import tools, triggers
+from .server import MockServer
+from .server.http import DoorSettings
 from .service import Service
 from .triggers import Invocation, Trigger, TriggerParameters
 
@@ -41,12 +43,51 @@ class Controls:
     """The tool methods of ``MockStreams`` (see the module's example)."""
 
     _service: Service | None
+    #: Servers ``serve_http`` started; they stop with the mock.
+    _servers: list[MockServer]
 
     def _running(self, tool: str) -> Service:
         service = self._service
         if service is None:
             raise RuntimeError(f"{tool}() needs an active mock; start() {self!r} first")
         return service
+
+    def serve_http(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        region: str = "us-east-1",
+        allow_remote: bool = False,
+    ) -> MockServer:
+        """Serve this mock's world (not whichever mock is innermost) over HTTP.
+
+        The server runs on a thread until ``server.stop()`` or this mock stops; ``port=0``
+        picks a free port (``server.port``, ``server.url``); ``server.env()`` points a child
+        process's SDK or CLI at it. ``region`` is that of unsigned requests and of
+        ``env()``; a non-loopback ``host`` needs ``allow_remote=True``.
+        """
+        return self._serve(host, port, DoorSettings(region=region), allow_remote=allow_remote)
+
+    def _serve(
+        self, host: str, port: int, settings: DoorSettings, *, allow_remote: bool
+    ) -> MockServer:
+        service = self._running("serve_http")
+        server = MockServer(
+            service,
+            host=host,
+            port=port,
+            settings=settings,
+            allow_remote=allow_remote,
+            mock=self,  # type: ignore[arg-type]  # Controls is only ever a MockStreams
+        )
+        self._servers.append(server)
+        return server
+
+    def _stop_servers(self) -> None:
+        servers, self._servers = self._servers, []
+        for server in servers:
+            server.stop()
 
     def reset(self) -> None:
         """Empty the world (tables, streams, triggers, faults); stay active; keep the clock."""

@@ -66,6 +66,7 @@ class MockStreams(Controls):
         #: Injected failures (``mock.faults.add(...)``), while active; emptied with the world.
         self.faults = Faults(self._running)
         self._service: Service | None = None
+        self._servers = []
         self._started = False
         self.clock.on_advance(self._touch)
 
@@ -112,6 +113,7 @@ class MockStreams(Controls):
         first of them started once the last one stops.
         """
         if self._service is not None:
+            self._stop_servers()
             self._service = None
             active.deactivate(self)
 

@@ -1,4 +1,4 @@
-"""The pytest plugin: the ``dynastream`` fixture and marker.
+"""The pytest plugin: the ``dynastream`` and ``dynastream_server`` fixtures and the marker.
 
 Registered through the package's ``pytest11`` entry point, so installing the package is
 enough::
@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 
 from .mock import MockStreams, mock_streams
+from .server import MockServer
 
 MARKER = "dynastream"
 
@@ -43,6 +44,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if (
             isinstance(fixturenames, list)
             and MARKER not in fixturenames
+            and "dynastream_server" not in fixturenames  # it makes its own mock
             and item.get_closest_marker(MARKER) is not None
         ):
             # Put first, so the test's other fixtures already see the mock.
@@ -77,3 +79,17 @@ def dynastream(request: pytest.FixtureRequest) -> Iterator[MockStreams]:
     """
     with mock_streams(**marker_options(request.node.iter_markers(MARKER))) as mock:
         yield mock
+
+
+@pytest.fixture
+def dynastream_server(request: pytest.FixtureRequest) -> Iterator[MockServer]:
+    """An active ``mock_streams`` (options from the ``dynastream`` marker) and its HTTP
+    server on a free loopback port, fresh for each test; ``.mock`` is the control object.
+
+    >>> def test_node_consumer(dynastream_server):
+    ...     env = dynastream_server.env()    # for a child process's AWS SDK
+    ...     dynastream_server.mock.clock.advance(minutes=16)
+    """
+    options = marker_options(request.node.iter_markers(MARKER))
+    with mock_streams(**options) as mock, mock.serve_http(port=0) as server:
+        yield server
