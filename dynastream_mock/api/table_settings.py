@@ -204,8 +204,7 @@ def kms_key_arn(world: RegionWorld, key_id: str) -> str:
 
     An alias stands for a made-up key id, the same for the same alias, account and region.
     """
-    partition = world.arn_prefix.split(":")[1]
-    prefix = f"arn:{partition}:kms:{world.region}:{world.account_id}:"
+    prefix = f"arn:{world.partition}:kms:{world.region}:{world.account_id}:"
     if key_id.startswith("arn:"):
         resource = key_id.split(":", 5)[-1]
         if resource.startswith("key/"):

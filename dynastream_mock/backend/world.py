@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Callable
 
 from ..clock import Clock
 from ..errors import ResourceInUseException, ResourceNotFoundException
@@ -18,34 +19,28 @@ from .transactions import TokenLedger
 _NEVER = 2**63
 
 
-def partition_of(region: str) -> str:
-    """The ARN partition of a region (ARNs are the only place the backend needs it)."""
-    for prefix, partition in (
-        ("cn-", "aws-cn"),
-        ("us-gov-", "aws-us-gov"),
-        ("us-isob-", "aws-iso-b"),
-        ("us-isof-", "aws-iso-f"),
-        ("eu-isoe-", "aws-iso-e"),
-        ("us-iso-", "aws-iso"),
-        ("eusc-", "aws-eusc"),
-    ):
-        if region.startswith(prefix):
-            return partition
-    return "aws"
-
-
 class RegionWorld:
     """Everything one account has in one region. All access holds ``lock``."""
 
-    def __init__(self, account_id: str, region: str, settings: Settings, clock: Clock) -> None:
+    def __init__(
+        self,
+        account_id: str,
+        region: str,
+        settings: Settings,
+        clock: Clock,
+        *,
+        partition: str = "aws",
+    ) -> None:
         self.account_id = account_id
         self.region = region
+        #: The region's ARN partition (``aws``, ``aws-cn``, ...), told by whoever makes it.
+        self.partition = partition
         self.settings = settings
         self.clock = clock
         self.lock = threading.RLock()
         self.tables: dict[str, Table] = {}
         self.streams: dict[str, Stream] = {}
-        self.arn_prefix = f"arn:{partition_of(region)}:dynamodb:{region}:{account_id}:"
+        self.arn_prefix = f"arn:{partition}:dynamodb:{region}:{account_id}:"
         self._last_sequence = SEQUENCE_BASE
         self._last_label_ms: dict[str, int] = {}
         self._next_due_ms = _NEVER
@@ -210,11 +205,18 @@ class RegionWorld:
 
 
 class World:
-    """All accounts and regions of one mock; a fresh one per start or reset."""
+    """All accounts and regions of one mock; a fresh one per start or reset.
 
-    def __init__(self, settings: Settings, clock: Clock) -> None:
+    ``partition_of`` names a region's ARN partition; the backend does not read AWS's
+    partition data itself (``dynastream_mock.partitions`` does, from botocore's).
+    """
+
+    def __init__(
+        self, settings: Settings, clock: Clock, partition_of: Callable[[str], str]
+    ) -> None:
         self.settings = settings
         self.clock = clock
+        self._partition_of = partition_of
         self._regions: dict[tuple[str, str], RegionWorld] = {}
         self._lock = threading.Lock()
 
@@ -225,7 +227,13 @@ class World:
         with self._lock:
             found = self._regions.get((account_id, region))
             if found is None:
-                found = RegionWorld(account_id, region, self.settings, self.clock)
+                found = RegionWorld(
+                    account_id,
+                    region,
+                    self.settings,
+                    self.clock,
+                    partition=self._partition_of(region),
+                )
                 self._regions[(account_id, region)] = found
             return found
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..backend.world import World, partition_of
+from ..backend.world import World
 from ..tools import find_stream
 from .delivery import run_triggers
 from .errors import lambda_error
@@ -73,13 +73,12 @@ def add_trigger(
                     f"delete the existing mapping with UUID {other.uuid}",
                 )
         now = region_world.touch()
-        partition = partition_of(region_world.region)
         trigger = Trigger(
             uuid=stable_uuid(f"{stream.arn}/{function_name}/{now}/{len(registry)}"),
             handler=handler,
             function_name=function_name,
             function_arn=(
-                f"arn:{partition}:lambda:{region_world.region}:{region_world.account_id}:"
+                f"arn:{region_world.partition}:lambda:{region_world.region}:{region_world.account_id}:"
                 f"function:{function_name}"
             ),
             stream=stream,
