@@ -14,6 +14,7 @@ from typing import Any
 
 from botocore.loaders import Loader
 
+from .backend.arns import parse_arn
 from .backend.iterators import InvalidIterator, decode_iterator
 from .errors import ERRORS_BY_CODE, AwsError, InternalServerError
 
@@ -119,8 +120,9 @@ def _table_and_shard(params: dict[str, Any]) -> tuple[str | None, str | None]:
             where = None
         if where is not None:
             arn, shard = where.stream_arn, where.shard_id
-    if table is None and isinstance(arn, str) and ":table/" in arn:
-        table = arn.split(":table/", 1)[1].split("/", 1)[0]
+    parsed = parse_arn(arn) if table is None and isinstance(arn, str) else None
+    if parsed is not None and parsed.table_name is not None:
+        table = parsed.table_name
     return (table if isinstance(table, str) else None, shard if isinstance(shard, str) else None)
 
 

@@ -11,19 +11,20 @@ from typing import Any
 from botocore.utils import parse_timestamp
 
 from .api.dynamodbstreams import render_record
+from .backend.arns import is_arn, parse_arn
 from .backend.streams import Stream
 from .backend.values import b64_bytes
 from .backend.world import RegionWorld, World
 
 
-def _region_of_arn(arn: str) -> tuple[str, str]:
-    parts = arn.split(":", 5)
-    if len(parts) != 6 or parts[0] != "arn" or "/stream/" not in parts[5]:
+def _region_of_arn(text: str) -> tuple[str, str]:
+    arn = parse_arn(text)
+    if arn is None or arn.stream_label is None:
         raise ValueError(
             f"expected a table name or a stream ARN "
-            f"(arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>), got {arn!r}"
+            f"(arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>), got {text!r}"
         )
-    return parts[4], parts[3]
+    return arn.account, arn.region
 
 
 def find_stream(
@@ -35,7 +36,7 @@ def find_stream(
     """
     if not isinstance(table_or_arn, str):
         raise TypeError(f"expected a table name or a stream ARN, got {table_or_arn!r}")
-    if table_or_arn.startswith("arn:"):
+    if is_arn(table_or_arn):
         account, arn_region = _region_of_arn(table_or_arn)
         region_world = world.region(account, arn_region)
         with region_world.lock:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..backend import reading
+from ..backend.arns import parse_arn
 from ..backend.readers import Reader
 from ..backend.shards import Shard, StreamRecord
 from ..backend.streams import Stream
@@ -20,18 +21,11 @@ _SERVICE = "dynamodbstreams"
 _RENDERINGS: Renderings[StreamRecord] = Renderings()
 
 
-def check_stream_arn(arn: str) -> None:
+def check_stream_arn(text: str) -> None:
     """Refuse what is not ``arn:<partition>:dynamodb:<region>:<account>:table/<t>/stream/<l>``."""
-    parts = arn.split(":", 5)
-    if (
-        len(parts) != 6
-        or parts[0] != "arn"
-        or parts[2] != "dynamodb"
-        or not parts[4].isdigit()
-        or "/stream/" not in parts[5]
-        or not parts[5].startswith("table/")
-    ):
-        raise ValidationException(f"Invalid StreamArn: {arn}")
+    arn = parse_arn(text)
+    if arn is None or not arn.account.isdigit() or arn.stream_label is None:
+        raise ValidationException(f"Invalid StreamArn: {text}")
 
 
 def render_shard(shard: Shard) -> dict[str, Any]:

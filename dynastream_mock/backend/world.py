@@ -9,6 +9,7 @@ from collections.abc import Callable
 from ..clock import Clock
 from ..errors import ResourceInUseException, ResourceNotFoundException
 from . import due, lifecycle
+from .arns import Arn, is_arn, parse_arn, stream_arn, table_arn
 from .settings import Settings
 from .shards import SEQUENCE_BASE
 from .streams import Stream, stream_label
@@ -40,7 +41,6 @@ class RegionWorld:
         self.lock = threading.RLock()
         self.tables: dict[str, Table] = {}
         self.streams: dict[str, Stream] = {}
-        self.arn_prefix = f"arn:{partition}:dynamodb:{region}:{account_id}:"
         self._last_sequence = SEQUENCE_BASE
         self._last_label_ms: dict[str, int] = {}
         self._next_due_ms = _NEVER
@@ -81,12 +81,22 @@ class RegionWorld:
     def find_table(self, name_or_arn: str) -> Table | None:
         """The table with this name, or with this table ARN (AWS accepts either as
         ``TableName``); None when there is none here."""
-        if name_or_arn.startswith("arn:"):
-            prefix = self.arn_prefix + "table/"
-            if not name_or_arn.startswith(prefix):
+        if is_arn(name_or_arn):
+            arn = parse_arn(name_or_arn)
+            if arn is None or not self.is_home_of(arn) or arn.table_name is None:
                 return None
-            name_or_arn = name_or_arn[len(prefix) :]
+            # Whatever follows "table/" is the name: "Users/stream/..." names no table.
+            name_or_arn = arn.resource[len("table/") :]
         return self.tables.get(name_or_arn)
+
+    def is_home_of(self, arn: Arn) -> bool:
+        """Whether ``arn`` is a DynamoDB ARN of this partition, region and account."""
+        return (arn.partition, arn.service, arn.region, arn.account) == (
+            self.partition,
+            "dynamodb",
+            self.region,
+            self.account_id,
+        )
 
     def table(self, name: str) -> Table:
         """The table called ``name``; ``ResourceNotFoundException`` when there is none."""
@@ -120,7 +130,7 @@ class RegionWorld:
         now = self.clock.now_ms()
         definition = TableDefinition(
             name=name,
-            arn=f"{self.arn_prefix}table/{name}",
+            arn=table_arn(self.partition, self.region, self.account_id, name),
             table_id=str(uuid.uuid4()),
             key_schema=key_schema,
             attribute_definitions=attribute_definitions,
@@ -166,7 +176,7 @@ class RegionWorld:
         self._last_label_ms[table.name] = label_ms
         label = stream_label(label_ms)
         stream = Stream(
-            arn=f"{table.arn}/stream/{label}",
+            arn=stream_arn(table.arn, label),
             label=label,
             table_name=table.name,
             key_schema=table.key_schema.elements(),

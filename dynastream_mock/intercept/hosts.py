@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..backend.arns import stream_arn, table_arn
 from ..partitions import Partition, find_partition, partitions_data
 from ..partitions import partitions as all_partitions
 
@@ -459,7 +460,7 @@ class _RuleSetInfo:
                 {self.account_param: _PROBE_ACCOUNT, self.account_mode_param: "required"}
             )
         if self.needs_arn_probes and self.account_mode_param:
-            arn = f"arn:{partition_id}:dynamodb:{region}:{_PROBE_ACCOUNT}:table/probe/stream/x"
+            arn = stream_arn(table_arn(partition_id, region, _PROBE_ACCOUNT, "probe"), "x")
             for name, kind in self.arn_params.items():
                 value: Any = (arn,) if kind == "stringarray" else arn
                 routings.append({name: value, self.account_mode_param: "required"})

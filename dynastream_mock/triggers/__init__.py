@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ..backend.arns import build_arn, is_arn
 from ..backend.world import World
 from ..tools import find_stream
 from .delivery import run_triggers
@@ -57,7 +58,7 @@ def add_trigger(
     the new trigger joins ``registry`` (the triggers of that world, oldest first)."""
     check_callable("the handler", handler)
     check_callable("on_failure=", on_failure, optional=True)
-    by_arn = isinstance(table_or_stream_arn, str) and table_or_stream_arn.startswith("arn:")
+    by_arn = isinstance(table_or_stream_arn, str) and is_arn(table_or_stream_arn)
     region_world, stream = find_stream(
         world, table_or_stream_arn, region=region, enabled_only=not by_arn
     )
@@ -77,9 +78,12 @@ def add_trigger(
             uuid=stable_uuid(f"{stream.arn}/{function_name}/{now}/{len(registry)}"),
             handler=handler,
             function_name=function_name,
-            function_arn=(
-                f"arn:{region_world.partition}:lambda:{region_world.region}:{region_world.account_id}:"
-                f"function:{function_name}"
+            function_arn=build_arn(
+                region_world.partition,
+                "lambda",
+                region_world.region,
+                region_world.account_id,
+                f"function:{function_name}",
             ),
             stream=stream,
             region_world=region_world,
