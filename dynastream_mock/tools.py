@@ -8,12 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.utils import parse_timestamp
-
-from .api.dynamodbstreams import render_record
+from .api.records import as_boto3_record, render_record
 from .backend.arns import is_arn, parse_arn
 from .backend.streams import Stream
-from .backend.values import b64_bytes
 from .backend.world import RegionWorld, World
 
 
@@ -117,32 +114,5 @@ def stream_records(
         for shard in stream.lineage_order():
             for record in shard.retained():
                 rendered = render_record(record, region_world.region, stream.view_type)
-                data = rendered["dynamodb"]
-                data["ApproximateCreationDateTime"] = parse_timestamp(
-                    data["ApproximateCreationDateTime"]
-                )
-                for image in ("Keys", "NewImage", "OldImage"):
-                    if image in data:
-                        data[image] = _as_boto3_item(data[image])
-                records.append(rendered)
+                records.append(as_boto3_record(rendered))
         return records
-
-
-def _as_boto3_item(item: dict[str, Any]) -> dict[str, Any]:
-    """A fresh copy of a stored item as botocore parses it (binary as bytes)."""
-    return {name: _as_boto3_value(value) for name, value in item.items()}
-
-
-def _as_boto3_value(value: dict[str, Any]) -> dict[str, Any]:
-    ((kind, raw),) = value.items()
-    if kind == "B":
-        return {"B": b64_bytes(raw)}
-    if kind == "BS":
-        return {"BS": [b64_bytes(member) for member in raw]}
-    if kind == "M":
-        return {"M": _as_boto3_item(raw)}
-    if kind == "L":
-        return {"L": [_as_boto3_value(member) for member in raw]}
-    if kind in ("SS", "NS"):
-        return {kind: list(raw)}
-    return {kind: raw}

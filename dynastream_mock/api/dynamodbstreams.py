@@ -13,6 +13,7 @@ from ..backend.world import RegionWorld
 from ..errors import ValidationException
 from ..wire.protocol import RenderedResult, encode_json
 from ..wire.renderings import Renderings
+from .records import render_record
 from .router import Params, Result, handles, handles_reading
 
 _SERVICE = "dynamodbstreams"
@@ -35,32 +36,6 @@ def render_shard(shard: Shard) -> dict[str, Any]:
     rendered: dict[str, Any] = {"ShardId": shard.shard_id, "SequenceNumberRange": sequence_range}
     if shard.parent_id is not None:
         rendered["ParentShardId"] = shard.parent_id
-    return rendered
-
-
-def render_record(record: StreamRecord, region: str, view_type: str) -> dict[str, Any]:
-    """A record as GetRecords returns it (spec, "Stream records")."""
-    data: dict[str, Any] = {
-        "ApproximateCreationDateTime": record.created_ms // 1000,
-        "Keys": record.keys,
-    }
-    if record.new_image is not None:
-        data["NewImage"] = record.new_image
-    if record.old_image is not None:
-        data["OldImage"] = record.old_image
-    data["SequenceNumber"] = str(record.sequence_number)
-    data["SizeBytes"] = record.size_bytes
-    data["StreamViewType"] = view_type
-    rendered: dict[str, Any] = {
-        "eventID": record.event_id,
-        "eventName": record.event_name,
-        "eventVersion": "1.1",
-        "eventSource": "aws:dynamodb",
-        "awsRegion": region,
-        "dynamodb": data,
-    }
-    if record.by_ttl:
-        rendered["userIdentity"] = {"Type": "Service", "PrincipalId": "dynamodb.amazonaws.com"}
     return rendered
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from ..api.dynamodbstreams import render_record
+from ..api.records import as_lambda_record, render_record
 from ..backend.shards import StreamRecord
 
 #: Lambda's default function timeout, the budget ``get_remaining_time_in_millis`` counts down.
@@ -28,15 +28,8 @@ def encode(value: Any) -> str:
 
 
 def event_record_text(record: StreamRecord, region: str, view_type: str, stream_arn: str) -> str:
-    """One record of the event as JSON text: the GetRecords record plus ``eventSourceARN``.
-
-    Lambda spells ``userIdentity``'s keys in lower case (spec, "Time To Live").
-    """
-    rendered = render_record(record, region, view_type)
-    if "userIdentity" in rendered:
-        rendered["userIdentity"] = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
-    rendered["eventSourceARN"] = stream_arn
-    return encode(rendered)
+    """One record of the event as JSON text: the Lambda view of the GetRecords record."""
+    return encode(as_lambda_record(render_record(record, region, view_type), stream_arn))
 
 
 def payload_size(record_texts: list[str], extra: int = 0) -> int:
