@@ -97,10 +97,10 @@ class Fault:
     _error_class: type[AwsError] = field(default=InternalServerError, repr=False)
 
     @property
-    def remaining(self) -> int:
+    def _remaining(self) -> int:
         return self.times - self.hits
 
-    def build_error(self) -> AwsError:
+    def _build_error(self) -> AwsError:
         message = self.message
         if message is None:
             message = DEFAULT_MESSAGES.get(self.error, f"{self.error} injected by dynastream_mock")
@@ -189,12 +189,12 @@ class Faults:
         with self._lock:
             return len(self._faults)
 
-    def take(self, operation: str, params: dict[str, Any]) -> AwsError | None:
+    def _take(self, operation: str, params: dict[str, Any]) -> AwsError | None:
         """The error for this request if a fault matches it (counting the hit), else None."""
         if not self._faults:
             return None
         with self._lock:
-            candidates = [f for f in self._faults if f.operation == operation and f.remaining]
+            candidates = [f for f in self._faults if f.operation == operation and f._remaining]
             if not candidates:
                 return None
             table, shard = _table_and_shard(params)
@@ -204,5 +204,5 @@ class Faults:
                 if fault.shard_id is not None and fault.shard_id != shard:
                     continue
                 fault.hits += 1
-                return fault.build_error()
+                return fault._build_error()
         return None

@@ -75,7 +75,7 @@ class Service:
         faults = self.faults
 
         def run(operation: str, params: dict[str, Any]) -> dict[str, Any]:
-            injected = faults.take(operation, params)
+            injected = faults._take(operation, params)
             if injected is not None:
                 raise injected
             return dispatch(world, service, operation, params, reader)

@@ -66,7 +66,7 @@ def add_trigger(
     function_name = function_name_of(handler)
     with region_world.lock:
         for other in registry:
-            if other.stream_arn == stream.arn and other.handler == handler:
+            if other._stream_arn == stream.arn and other._handler == handler:
                 raise lambda_error(
                     "ResourceConflictException",
                     f'An event source mapping with DynamoDB arn (" {stream.arn} ") and '

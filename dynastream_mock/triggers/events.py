@@ -78,8 +78,8 @@ class LambdaContext:
     invoked_function_arn: str
     aws_request_id: str
     log_stream_name: str
-    deadline_ms: int
-    now_ms: Callable[[], int] = field(repr=False)
+    _deadline_ms: int = field(repr=False)
+    _now_ms: Callable[[], int] = field(repr=False)
     function_version: str = "$LATEST"
     memory_limit_in_mb: str = DEFAULT_MEMORY_MB
     identity: CognitoIdentity = field(default_factory=CognitoIdentity)
@@ -91,4 +91,4 @@ class LambdaContext:
 
     def get_remaining_time_in_millis(self) -> int:
         """Milliseconds left before the function would time out, on the mock's clock."""
-        return max(self.deadline_ms - self.now_ms(), 0)
+        return max(self._deadline_ms - self._now_ms(), 0)
