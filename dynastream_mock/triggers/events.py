@@ -70,8 +70,27 @@ class LambdaContext:
     ``get_remaining_time_in_millis()`` counts down the function's timeout on the mock's
     clock, so a handler that advances the clock sees its time run out.
 
-    >>> context.function_name, context.memory_limit_in_mb  # doctest: +SKIP
-    ('on_user_change', '128')
+    >>> import boto3
+    >>> from dynastream_mock import mock_streams
+    >>> def on_user_change(event, context):
+    ...     before = context.get_remaining_time_in_millis()
+    ...     mock.clock.advance(seconds=1)
+    ...     seen.append((context.function_name, context.memory_limit_in_mb, before,
+    ...                  context.get_remaining_time_in_millis()))
+    >>> seen = []
+    >>> with mock_streams() as mock:
+    ...     mock.clock.freeze()
+    ...     ddb = boto3.client("dynamodb", region_name="eu-west-1")
+    ...     _ = ddb.create_table(
+    ...         TableName="Users", BillingMode="PAY_PER_REQUEST",
+    ...         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+    ...         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+    ...         StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"})
+    ...     _ = mock.add_trigger("Users", on_user_change, StartingPosition="TRIM_HORIZON")
+    ...     _ = ddb.put_item(TableName="Users", Item={"id": {"S": "u1"}})
+    ...     _ = mock.run_triggers()
+    >>> seen
+    [('on_user_change', '128', 3000, 2000)]
     """
 
     function_name: str

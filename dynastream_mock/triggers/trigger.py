@@ -23,12 +23,31 @@ class Invocation:
     """One call of a trigger's handler.
 
     ``event`` is what the handler received, ``result`` what it returned, ``error`` the
-    exception it raised (or None); ``ok`` is True when Lambda would count the batch done.
-    ``reason`` says why it was not (a raised exception, reported item failures, a missing
-    tumbling-window state, an answer that is not JSON).
+    exception it raised (or None), ``shard_id`` the shard the batch came from; ``ok`` is True
+    when Lambda would count the batch done. A failed batch is retried whole:
 
-    >>> [invocation.ok for invocation in trigger.invocations]  # doctest: +SKIP
+    >>> import boto3
+    >>> from dynastream_mock import mock_streams
+    >>> def flaky(event, context):
+    ...     if flaky.calls == 0:
+    ...         flaky.calls += 1
+    ...         raise ConnectionError("mail service down")
+    >>> flaky.calls = 0
+    >>> with mock_streams() as mock:
+    ...     ddb = boto3.client("dynamodb", region_name="eu-west-1")
+    ...     _ = ddb.create_table(
+    ...         TableName="Users", BillingMode="PAY_PER_REQUEST",
+    ...         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+    ...         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+    ...         StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"})
+    ...     trigger = mock.add_trigger("Users", flaky, StartingPosition="TRIM_HORIZON")
+    ...     _ = ddb.put_item(TableName="Users", Item={"id": {"S": "u1"}})
+    ...     _ = mock.run_triggers(), mock.run_triggers()
+    >>> [invocation.ok for invocation in trigger.invocations]
     [False, True]
+    >>> failed = trigger.invocations[0]
+    >>> type(failed.error).__name__, failed.event["Records"][0]["eventName"]
+    ('ConnectionError', 'INSERT')
     """
 
     event: dict[str, Any]
