@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
+from botocore.loaders import create_loader
+
 __all__ = ["Partition", "dns_suffix", "find_partition", "partition_id", "partitions"]
 
 
@@ -43,8 +45,6 @@ class Partition:
 @cache
 def partitions_data() -> dict[str, Any]:
     """botocore's ``partitions.json``, loaded once (the endpoint rule engine takes it too)."""
-    from botocore.loaders import create_loader
-
     data: dict[str, Any] = create_loader().load_data("partitions")
     return data
 

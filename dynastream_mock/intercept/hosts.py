@@ -102,7 +102,6 @@ class _Table:
     fixed: dict[str, Destination]  # complete host -> destination
     account: dict[str, tuple[str, str]]  # host minus account label -> (service, region)
     shapes: tuple[_Shape, ...]
-    partitions: tuple[Partition, ...]
     # Hosts two probes mapped to different destinations: empty unless
     # botocore's data changes in a way this module does not expect.
     conflicts: tuple[str, ...]
@@ -275,7 +274,7 @@ def _build_table() -> _Table:
                         continue
                     for params in info.probes(region, partition.id):
                         builder.add_concrete(service, partition, region, _resolve(provider, params))
-    return builder.finish(partitions)
+    return builder.finish()
 
 
 def _load_rule_set(loader: Any, service: str) -> dict[str, Any]:
@@ -558,7 +557,7 @@ class _TableBuilder:
             if self.fixed.setdefault(host, dest) != dest:
                 self.conflicts.add(host)
 
-    def finish(self, partitions: tuple[Partition, ...]) -> _Table:
+    def finish(self) -> _Table:
         grouped: dict[tuple[str, bool], list[_ShapeTarget]] = {}
         for (service, partition), templates in self.templates.items():
             for t in templates:
@@ -573,7 +572,6 @@ class _TableBuilder:
             fixed=self.fixed,
             account=self.account,
             shapes=tuple(shapes),
-            partitions=partitions,
             conflicts=tuple(sorted(self.conflicts)),
         )
 
