@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .backend.arns import parse_arn
 from .backend.iterators import InvalidIterator, decode_iterator
 from .errors import ERRORS_BY_CODE, AwsError, InternalServerError
 from .models import service_model
@@ -88,10 +89,10 @@ class Fault:
     _error_class: type[AwsError] = field(default=InternalServerError, repr=False)
 
     @property
-    def remaining(self) -> int:
+    def _remaining(self) -> int:
         return self.times - self.hits
 
-    def build_error(self) -> AwsError:
+    def _build_error(self) -> AwsError:
         message = self.message
         if message is None:
             message = DEFAULT_MESSAGES.get(self.error, f"{self.error} injected by dynastream_mock")
@@ -111,8 +112,9 @@ def _table_and_shard(params: dict[str, Any]) -> tuple[str | None, str | None]:
             where = None
         if where is not None:
             arn, shard = where.stream_arn, where.shard_id
-    if table is None and isinstance(arn, str) and ":table/" in arn:
-        table = arn.split(":table/", 1)[1].split("/", 1)[0]
+    parsed = parse_arn(arn) if table is None and isinstance(arn, str) else None
+    if parsed is not None and parsed.table_name is not None:
+        table = parsed.table_name
     return (table if isinstance(table, str) else None, shard if isinstance(shard, str) else None)
 
 
@@ -179,12 +181,12 @@ class Faults:
         with self._lock:
             return len(self._faults)
 
-    def take(self, operation: str, params: dict[str, Any]) -> AwsError | None:
+    def _take(self, operation: str, params: dict[str, Any]) -> AwsError | None:
         """The error for this request if a fault matches it (counting the hit), else None."""
         if not self._faults:
             return None
         with self._lock:
-            candidates = [f for f in self._faults if f.operation == operation and f.remaining]
+            candidates = [f for f in self._faults if f.operation == operation and f._remaining]
             if not candidates:
                 return None
             table, shard = _table_and_shard(params)
@@ -194,5 +196,5 @@ class Faults:
                 if fault.shard_id is not None and fault.shard_id != shard:
                     continue
                 fault.hits += 1
-                return fault.build_error()
+                return fault._build_error()
         return None

@@ -18,6 +18,7 @@ from .backend.world import RegionWorld, World
 from .clock import Clock
 from .errors import AwsError, InternalServerError
 from .faults import Faults
+from .partitions import partition_id
 from .triggers import Trigger
 from .wire.protocol import WireAnswer, serve_request
 from .wire.signing import credential_of
@@ -56,7 +57,7 @@ class Service:
         self.settings = settings
         self.clock = clock
         self.faults = faults
-        self.world = World(settings, clock)
+        self.world = World(settings, clock, partition_id)
         #: The Lambda triggers, oldest first.
         self.triggers: list[Trigger] = []
 
@@ -64,7 +65,7 @@ class Service:
         """Empty everything a run accumulated (tables, streams, triggers, faults)."""
         self.faults._clear()
         self.triggers = []
-        self.world = World(self.settings, self.clock)
+        self.world = World(self.settings, self.clock, partition_id)
 
     def region(self, account_id: str | None, region: str) -> RegionWorld:
         """The world of one account (None: the default account) in one region."""
@@ -88,7 +89,7 @@ class Service:
         faults = self.faults
 
         def run(operation: str, params: dict[str, Any]) -> dict[str, Any]:
-            injected = faults.take(operation, params)
+            injected = faults._take(operation, params)
             if injected is not None:
                 raise injected
             return dispatch(world, service, operation, params, reader)

@@ -8,22 +8,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.utils import parse_timestamp
-
-from .api.dynamodbstreams import render_record
+from .api.records import as_boto3_record, render_record
+from .backend.arns import is_arn, parse_arn
 from .backend.streams import Stream
-from .backend.values import b64_bytes
 from .backend.world import RegionWorld, World
 
 
-def _region_of_arn(arn: str) -> tuple[str, str]:
-    parts = arn.split(":", 5)
-    if len(parts) != 6 or parts[0] != "arn" or "/stream/" not in parts[5]:
+def _region_of_arn(text: str) -> tuple[str, str]:
+    arn = parse_arn(text)
+    if arn is None or arn.stream_label is None:
         raise ValueError(
             f"expected a table name or a stream ARN "
-            f"(arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>), got {arn!r}"
+            f"(arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>), got {text!r}"
         )
-    return parts[4], parts[3]
+    return arn.account, arn.region
 
 
 def find_stream(
@@ -35,7 +33,7 @@ def find_stream(
     """
     if not isinstance(table_or_arn, str):
         raise TypeError(f"expected a table name or a stream ARN, got {table_or_arn!r}")
-    if table_or_arn.startswith("arn:"):
+    if is_arn(table_or_arn):
         account, arn_region = _region_of_arn(table_or_arn)
         region_world = world.region(account, arn_region)
         with region_world.lock:
@@ -116,32 +114,5 @@ def stream_records(
         for shard in stream.lineage_order():
             for record in shard.retained():
                 rendered = render_record(record, region_world.region, stream.view_type)
-                data = rendered["dynamodb"]
-                data["ApproximateCreationDateTime"] = parse_timestamp(
-                    data["ApproximateCreationDateTime"]
-                )
-                for image in ("Keys", "NewImage", "OldImage"):
-                    if image in data:
-                        data[image] = _as_boto3_item(data[image])
-                records.append(rendered)
+                records.append(as_boto3_record(rendered))
         return records
-
-
-def _as_boto3_item(item: dict[str, Any]) -> dict[str, Any]:
-    """A fresh copy of a stored item as botocore parses it (binary as bytes)."""
-    return {name: _as_boto3_value(value) for name, value in item.items()}
-
-
-def _as_boto3_value(value: dict[str, Any]) -> dict[str, Any]:
-    ((kind, raw),) = value.items()
-    if kind == "B":
-        return {"B": b64_bytes(raw)}
-    if kind == "BS":
-        return {"BS": [b64_bytes(member) for member in raw]}
-    if kind == "M":
-        return {"M": _as_boto3_item(raw)}
-    if kind == "L":
-        return {"L": [_as_boto3_value(member) for member in raw]}
-    if kind in ("SS", "NS"):
-        return {kind: list(raw)}
-    return {kind: raw}

@@ -104,13 +104,19 @@ def main() -> Outbox:
         ddb = boto3.client("dynamodb", region_name=REGION)
         outbox = Outbox()
         create_users_table(ddb)
-        trigger = mock.add_trigger(
+        discarded: list[dict[str, Any]] = []
+
+        def on_failure(payload: dict[str, Any]) -> None:
+            discarded.append(payload)
+            report_discarded(payload)
+
+        mock.add_trigger(
             "Users",
             welcome_mailer(outbox),
             StartingPosition="TRIM_HORIZON",
             FunctionResponseTypes=["ReportBatchItemFailures"],
             MaximumRetryAttempts=2,
-            on_failure=report_discarded,
+            on_failure=on_failure,
         )
 
         register(ddb, "u1", "Ada", "ada@example.com")
@@ -131,7 +137,7 @@ def main() -> Outbox:
         register(ddb, "u3", "Edsger", "edsger@example.com")
         while mock.run_triggers():
             pass
-        assert len(trigger.discarded) == 1
+        assert len(discarded) == 1
 
     for to, subject in outbox.sent:
         print(f"to {to}: {subject}")

@@ -11,12 +11,6 @@ PACKAGE = Path(__file__).resolve().parent.parent / "dynastream_mock"
 
 #: The one module that reads botocore's data files.
 LOADER_MODULE = PACKAGE / "models.py"
-#: Modules that still create their own loader, with the reason; empty once they use models.py.
-NOT_YET_MOVED = {
-    # Its partition and endpoint tables are being reworked on another branch; the switch to
-    # models.load_data and models.api_versions lands with that work.
-    PACKAGE / "intercept" / "hosts.py",
-}
 
 
 def imports_botocore_loaders(path: Path) -> bool:
@@ -35,7 +29,7 @@ def imports_botocore_loaders(path: Path) -> bool:
 def test_only_models_imports_botocore_loaders() -> None:
     importers = {path for path in PACKAGE.rglob("*.py") if imports_botocore_loaders(path)}
 
-    assert importers - NOT_YET_MOVED == {LOADER_MODULE}
+    assert importers == {LOADER_MODULE}
 
 
 def test_the_check_sees_imports() -> None:

@@ -14,21 +14,13 @@ Example::
 
 from __future__ import annotations
 
-from ..backend.world import RegionWorld, partition_of
+from ..backend.world import RegionWorld
+from ..partitions import dns_suffix
 from .router import Params, Result, handles
 
 ACCOUNT_MAX_CAPACITY_UNITS = 80_000
 TABLE_MAX_CAPACITY_UNITS = 40_000
 _ENDPOINT_CACHE_MINUTES = 1440
-# DNS suffix of each partition's regional endpoints.
-_DNS_SUFFIX = {
-    "aws-cn": "amazonaws.com.cn",
-    "aws-iso": "c2s.ic.gov",
-    "aws-iso-b": "sc2s.sgov.gov",
-    "aws-iso-e": "cloud.adc-e.uk",
-    "aws-iso-f": "csp.hci.ic.gov",
-    "aws-eusc": "amazonaws.eu",
-}
 
 
 @handles("dynamodb", "DescribeLimits")
@@ -43,7 +35,7 @@ def describe_limits(world: RegionWorld, params: Params) -> Result:
 
 @handles("dynamodb", "DescribeEndpoints")
 def describe_endpoints(world: RegionWorld, params: Params) -> Result:
-    suffix = _DNS_SUFFIX.get(partition_of(world.region), "amazonaws.com")
+    suffix = dns_suffix(world.region)
     return {
         "Endpoints": [
             {

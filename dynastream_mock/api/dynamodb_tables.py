@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..backend import table_updates
+from ..backend.arns import index_arn
 from ..backend.table_updates import TableUpdate
 from ..backend.tables import IndexDefinition, KeySchema, Table
 from ..backend.world import RegionWorld
@@ -198,7 +199,7 @@ def _describe_index(world: RegionWorld, table: Table, index: IndexDefinition) ->
         "IndexName": index.name,
         "KeySchema": _render_key_schema(index.key_schema),
         "Projection": projection,
-        "IndexArn": f"{table.arn}/index/{index.name}",
+        "IndexArn": index_arn(table.arn, index.name),
     }
     described.update(indexes.describe_figures(world, table, index))
     if index.kind == "GLOBAL":

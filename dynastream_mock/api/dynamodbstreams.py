@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..backend import reading
+from ..backend.arns import parse_arn
 from ..backend.iterators import InvalidIterator, decode_iterator
 from ..backend.readers import Reader
 from ..backend.shards import Shard, StreamRecord
@@ -13,6 +14,7 @@ from ..backend.world import RegionWorld
 from ..errors import ValidationException, invalid_parameters
 from ..wire.protocol import RenderedResult, encode_json
 from ..wire.renderings import Renderings
+from .records import render_record
 from .router import Params, Result, handles, handles_reading
 
 _SERVICE = "dynamodbstreams"
@@ -23,18 +25,11 @@ _FROM_SEQUENCE = ("AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER")
 _RENDERINGS: Renderings[StreamRecord] = Renderings()
 
 
-def check_stream_arn(arn: str) -> None:
+def check_stream_arn(text: str) -> None:
     """Refuse what is not ``arn:<partition>:dynamodb:<region>:<account>:table/<t>/stream/<l>``."""
-    parts = arn.split(":", 5)
-    if (
-        len(parts) != 6
-        or parts[0] != "arn"
-        or parts[2] != "dynamodb"
-        or not parts[4].isdigit()
-        or "/stream/" not in parts[5]
-        or not parts[5].startswith("table/")
-    ):
-        raise ValidationException(f"Invalid StreamArn: {arn}")
+    arn = parse_arn(text)
+    if arn is None or not arn.account.isdigit() or arn.stream_label is None:
+        raise ValidationException(f"Invalid StreamArn: {text}")
 
 
 def render_shard(shard: Shard) -> dict[str, Any]:
@@ -44,32 +39,6 @@ def render_shard(shard: Shard) -> dict[str, Any]:
     rendered: dict[str, Any] = {"ShardId": shard.shard_id, "SequenceNumberRange": sequence_range}
     if shard.parent_id is not None:
         rendered["ParentShardId"] = shard.parent_id
-    return rendered
-
-
-def render_record(record: StreamRecord, region: str, view_type: str) -> dict[str, Any]:
-    """A record as GetRecords returns it (spec, "Stream records")."""
-    data: dict[str, Any] = {
-        "ApproximateCreationDateTime": record.created_ms // 1000,
-        "Keys": record.keys,
-    }
-    if record.new_image is not None:
-        data["NewImage"] = record.new_image
-    if record.old_image is not None:
-        data["OldImage"] = record.old_image
-    data["SequenceNumber"] = str(record.sequence_number)
-    data["SizeBytes"] = record.size_bytes
-    data["StreamViewType"] = view_type
-    rendered: dict[str, Any] = {
-        "eventID": record.event_id,
-        "eventName": record.event_name,
-        "eventVersion": "1.1",
-        "eventSource": "aws:dynamodb",
-        "awsRegion": region,
-        "dynamodb": data,
-    }
-    if record.by_ttl:
-        rendered["userIdentity"] = {"Type": "Service", "PrincipalId": "dynamodb.amazonaws.com"}
     return rendered
 
 

@@ -16,6 +16,7 @@ from typing import Any, Final
 
 from ..backend import keys, table_updates, values
 from ..backend.expressions import BoundCondition, KeyConditionPart, ResolvedPath
+from ..backend.hash_ranges import segment_bounds
 from ..backend.indexes import IndexStore, Position
 from ..backend.items import KeyPart, KeyTuple
 from ..backend.table_updates import IndexChange, IndexCreation, IndexDeletion, IndexThroughput
@@ -30,7 +31,6 @@ from ..errors import (
 from .item_pages import invalid_start, read_page, render_page
 from .router import Params, Result
 
-_HASH_SPACE: Final = 2**128
 _ONE_AT_A_TIME: Final = (
     "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously "
     "per table"
@@ -203,8 +203,7 @@ def scan_index(
     """One page of a Scan on ``store``: partition hash order, one segment."""
     select = _index_select(params, select, paths)
     order = store.scan_order()
-    low_hash = -(-segment * _HASH_SPACE // total)
-    high_hash = -(-(segment + 1) * _HASH_SPACE // total)
+    low_hash, high_hash = segment_bounds(segment, total)
     begin = bisect_left(order, low_hash, key=_first)
     stop = bisect_left(order, high_hash, key=_first)
     start = _start_item(table, store, params)

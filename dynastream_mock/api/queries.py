@@ -14,6 +14,7 @@ from ..backend.expressions import (
     check_placeholders,
     parse_key_condition,
 )
+from ..backend.hash_ranges import segment_bounds
 from ..backend.items import KeyPart, partition_hash
 from ..backend.tables import KeySchema, Table
 from ..backend.world import RegionWorld
@@ -33,7 +34,6 @@ from .router import Params, Result, handles
 
 _NOT_SUPPORTED = "Query key condition not supported"
 _TYPE_MISMATCH = "Condition parameter type does not match schema type"
-_HASH_SPACE = 2**128
 
 Bound = tuple[KeyPart, bool]
 
@@ -212,8 +212,7 @@ def _scan_candidates(table: Table, params: Params, segment: int, total: int) -> 
         return partition_hash(items[key][hash_name]), key[1]
 
     # A segment is a contiguous range of partition hashes, so of the scan order.
-    low_hash = -(-segment * _HASH_SPACE // total)
-    high_hash = -(-(segment + 1) * _HASH_SPACE // total)
+    low_hash, high_hash = segment_bounds(segment, total)
     start = bisect_left(order, low_hash, key=hash_of)
     stop = bisect_left(order, high_hash, key=hash_of)
     begin = starting_key(table, params)

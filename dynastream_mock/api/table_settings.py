@@ -29,6 +29,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from ..backend.arns import build_arn, is_arn, parse_arn
 from ..backend.tables import Table, TableSettings
 from ..backend.world import RegionWorld
 from ..errors import ValidationException, invalid_parameters
@@ -198,10 +199,11 @@ def kms_key_arn(world: RegionWorld, key_id: str) -> str:
 
     An alias stands for a made-up key id, the same for the same alias, account and region.
     """
-    partition = world.arn_prefix.split(":")[1]
-    prefix = f"arn:{partition}:kms:{world.region}:{world.account_id}:"
-    if key_id.startswith("arn:"):
-        resource = key_id.split(":", 5)[-1]
+    prefix = build_arn(world.partition, "kms", world.region, world.account_id, "")
+    if is_arn(key_id):
+        parsed = parse_arn(key_id)
+        # A short "arn:..." keeps its last part, as before any parsing.
+        resource = parsed.resource if parsed is not None else key_id.rsplit(":", 1)[-1]
         if resource.startswith("key/"):
             return key_id
         key_id = resource

@@ -20,6 +20,7 @@ import unicodedata
 from typing import Any
 
 from ..backend import table_updates
+from ..backend.arns import parse_arn
 from ..backend.tables import Table
 from ..backend.world import RegionWorld
 from ..errors import ResourceNotFoundException, ValidationException
@@ -88,19 +89,10 @@ def table_by_arn(world: RegionWorld, arn: str) -> Table:
     What is not a table ARN of this region is a ValidationException; a table ARN of this
     region naming no table (or another account's table) is not found.
     """
-    parts = arn.split(":", 5)
-    resource = parts[5] if len(parts) == 6 else ""
-    name = resource[len("table/") :] if resource.startswith("table/") else ""
-    if (
-        parts[0] != "arn"
-        or len(parts) != 6
-        or parts[2] != "dynamodb"
-        or parts[3] != world.region
-        or not name
-        or "/" in name
-    ):
+    parsed = parse_arn(arn)
+    if parsed is None or parsed.region != world.region or not parsed.is_table:
         raise ValidationException(f"Invalid TableArn: Invalid ResourceArn provided as input {arn}")
-    table = world.tables.get(name) if arn.startswith(world.arn_prefix) else None
+    table = world.find_table(arn)
     if table is None or table.status(world.now_ms()) == "DELETING":
         # "ResourcArn" (sic) is the live service's spelling.
         raise ResourceNotFoundException(

@@ -8,9 +8,6 @@ from typing import Any
 
 Item = dict[str, dict[str, Any]]
 
-#: Partition keys hash into this space (MD5, as DynamoDB partitions do).
-HASH_SPACE_END = 2**128 - 1
-
 #: Sequence numbers are this offset plus a counter, so they are 21-digit decimal strings
 #: that sort the same as strings and as numbers (spec, "Stream records").
 SEQUENCE_BASE = 10**20

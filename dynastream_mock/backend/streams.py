@@ -8,7 +8,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from .shards import HASH_SPACE_END, Item, Shard, StreamRecord
+from .hash_ranges import split_range, split_space
+from .shards import Item, Shard, StreamRecord
 
 VIEW_TYPES = ("KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES")
 
@@ -65,10 +66,7 @@ class Stream:
 
     def open_partitions(self, count: int, now_ms: int) -> None:
         """Open ``count`` root shards dividing the hash space evenly."""
-        width = (HASH_SPACE_END + 1) // count
-        for index in range(count):
-            start = index * width
-            end = HASH_SPACE_END if index == count - 1 else start + width - 1
+        for start, end in split_space(count):
             self._open_shard(None, start, end, now_ms)
 
     def _open_shard(self, parent_id: str | None, start: int, end: int, now_ms: int) -> Shard:
@@ -106,13 +104,10 @@ class Stream:
     def split(self, shard: Shard, children: int, now_ms: int) -> list[Shard]:
         """Close ``shard`` and open ``children`` shards that divide its hash range."""
         self._close_shard(shard, now_ms)
-        span = shard.hash_end - shard.hash_start + 1
-        made = []
-        for index in range(children):
-            start = shard.hash_start + span * index // children
-            end = shard.hash_start + span * (index + 1) // children - 1
-            made.append(self._open_shard(shard.shard_id, start, end, now_ms))
-        return made
+        return [
+            self._open_shard(shard.shard_id, start, end, now_ms)
+            for start, end in split_range(shard.hash_start, shard.hash_end, children)
+        ]
 
     def close_all(self, now_ms: int) -> None:
         for shard in list(self._open):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Callable
 
 from ..clock import Clock
 from ..errors import ResourceInUseException, ResourceNotFoundException
 from . import due, lifecycle
+from .arns import Arn, is_arn, parse_arn, stream_arn, table_arn
 from .settings import Settings
 from .shards import SEQUENCE_BASE
 from .streams import Stream, stream_label
@@ -18,34 +20,27 @@ from .transactions import TokenLedger
 _NEVER = 2**63
 
 
-def partition_of(region: str) -> str:
-    """The ARN partition of a region (ARNs are the only place the backend needs it)."""
-    for prefix, partition in (
-        ("cn-", "aws-cn"),
-        ("us-gov-", "aws-us-gov"),
-        ("us-isob-", "aws-iso-b"),
-        ("us-isof-", "aws-iso-f"),
-        ("eu-isoe-", "aws-iso-e"),
-        ("us-iso-", "aws-iso"),
-        ("eusc-", "aws-eusc"),
-    ):
-        if region.startswith(prefix):
-            return partition
-    return "aws"
-
-
 class RegionWorld:
     """Everything one account has in one region. All access holds ``lock``."""
 
-    def __init__(self, account_id: str, region: str, settings: Settings, clock: Clock) -> None:
+    def __init__(
+        self,
+        account_id: str,
+        region: str,
+        settings: Settings,
+        clock: Clock,
+        *,
+        partition: str = "aws",
+    ) -> None:
         self.account_id = account_id
         self.region = region
+        #: The region's ARN partition (``aws``, ``aws-cn``, ...), told by whoever makes it.
+        self.partition = partition
         self.settings = settings
         self.clock = clock
         self.lock = threading.RLock()
         self.tables: dict[str, Table] = {}
         self.streams: dict[str, Stream] = {}
-        self.arn_prefix = f"arn:{partition_of(region)}:dynamodb:{region}:{account_id}:"
         self._last_sequence = SEQUENCE_BASE
         self._last_label_ms: dict[str, int] = {}
         self._next_due_ms = _NEVER
@@ -86,12 +81,22 @@ class RegionWorld:
     def find_table(self, name_or_arn: str) -> Table | None:
         """The table with this name, or with this table ARN (AWS accepts either as
         ``TableName``); None when there is none here."""
-        if name_or_arn.startswith("arn:"):
-            prefix = self.arn_prefix + "table/"
-            if not name_or_arn.startswith(prefix):
+        if is_arn(name_or_arn):
+            arn = parse_arn(name_or_arn)
+            if arn is None or not self.is_home_of(arn) or arn.table_name is None:
                 return None
-            name_or_arn = name_or_arn[len(prefix) :]
+            # Whatever follows "table/" is the name: "Users/stream/..." names no table.
+            name_or_arn = arn.resource[len("table/") :]
         return self.tables.get(name_or_arn)
+
+    def is_home_of(self, arn: Arn) -> bool:
+        """Whether ``arn`` is a DynamoDB ARN of this partition, region and account."""
+        return (arn.partition, arn.service, arn.region, arn.account) == (
+            self.partition,
+            "dynamodb",
+            self.region,
+            self.account_id,
+        )
 
     def table(self, name: str) -> Table:
         """The table called ``name``; ``ResourceNotFoundException`` when there is none."""
@@ -125,7 +130,7 @@ class RegionWorld:
         now = self.clock.now_ms()
         definition = TableDefinition(
             name=name,
-            arn=f"{self.arn_prefix}table/{name}",
+            arn=table_arn(self.partition, self.region, self.account_id, name),
             table_id=str(uuid.uuid4()),
             key_schema=key_schema,
             attribute_definitions=attribute_definitions,
@@ -171,7 +176,7 @@ class RegionWorld:
         self._last_label_ms[table.name] = label_ms
         label = stream_label(label_ms)
         stream = Stream(
-            arn=f"{table.arn}/stream/{label}",
+            arn=stream_arn(table.arn, label),
             label=label,
             table_name=table.name,
             key_schema=table.key_schema.elements(),
@@ -210,11 +215,18 @@ class RegionWorld:
 
 
 class World:
-    """All accounts and regions of one mock; a fresh one per start or reset."""
+    """All accounts and regions of one mock; a fresh one per start or reset.
 
-    def __init__(self, settings: Settings, clock: Clock) -> None:
+    ``partition_of`` names a region's ARN partition; the backend does not read AWS's
+    partition data itself (``dynastream_mock.partitions`` does, from botocore's).
+    """
+
+    def __init__(
+        self, settings: Settings, clock: Clock, partition_of: Callable[[str], str]
+    ) -> None:
         self.settings = settings
         self.clock = clock
+        self._partition_of = partition_of
         self._regions: dict[tuple[str, str], RegionWorld] = {}
         self._lock = threading.Lock()
 
@@ -225,7 +237,13 @@ class World:
         with self._lock:
             found = self._regions.get((account_id, region))
             if found is None:
-                found = RegionWorld(account_id, region, self.settings, self.clock)
+                found = RegionWorld(
+                    account_id,
+                    region,
+                    self.settings,
+                    self.clock,
+                    partition=self._partition_of(region),
+                )
                 self._regions[(account_id, region)] = found
             return found
 

@@ -31,6 +31,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from .. import models
+from ..backend.arns import stream_arn, table_arn
+from ..partitions import Partition, find_partition, partitions_data
+from ..partitions import partitions as all_partitions
+
 __all__ = [
     "SERVICES",
     "Destination",
@@ -94,19 +99,10 @@ class _Shape:
 
 
 @dataclass(frozen=True, slots=True)
-class _Partition:
-    id: str
-    regions: frozenset[str]
-    region_regex: re.Pattern[str]
-    outputs: Mapping[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
 class _Table:
     fixed: dict[str, Destination]  # complete host -> destination
     account: dict[str, tuple[str, str]]  # host minus account label -> (service, region)
     shapes: tuple[_Shape, ...]
-    partitions: tuple[_Partition, ...]
     # Hosts two probes mapped to different destinations: empty unless
     # botocore's data changes in a way this module does not expect.
     conflicts: tuple[str, ...]
@@ -213,7 +209,7 @@ def _match_shapes(table: _Table, name: str, account: str | None) -> Destination 
         if not _REGION_LABEL.fullmatch(region):
             continue
         # botocore files an unmatched region under "aws"; too loose for us.
-        partition = _partition_of(table.partitions, region, default=False)
+        partition = find_partition(region, default=False)
         if partition is None:
             continue
         for target in shape.targets:
@@ -226,16 +222,6 @@ def _match_shapes(table: _Table, name: str, account: str | None) -> Destination 
             target = shape.targets[0]
             return Destination(target.service, target.signing_region or region, account)
     return None
-
-
-def _partition_of(
-    partitions: Sequence[_Partition], region: str, *, default: bool
-) -> _Partition | None:
-    # The order and test of botocore's aws.partition().
-    for partition in partitions:
-        if region in partition.regions or partition.region_regex.match(region):
-            return partition
-    return partitions[0] if default else None
 
 
 # --- table construction -------------------------------------------------------
@@ -260,33 +246,19 @@ def _build_and_publish() -> _Table:
 
 def _build_table() -> _Table:
     from botocore.endpoint_provider import EndpointProvider
-    from botocore.loaders import create_loader
 
-    loader = create_loader()
-    partitions_data: dict[str, Any] = loader.load_data("partitions")
-    partitions = tuple(
-        _Partition(
-            id=p["id"],
-            regions=frozenset(p.get("regions", ())),
-            region_regex=re.compile(p["regionRegex"]),
-            outputs={**p["outputs"], "name": p["id"]},  # as aws.partition() reports it
-        )
-        for p in partitions_data["partitions"]
-    )
+    partitions = all_partitions()
     known_regions = frozenset(itertools.chain.from_iterable(p.regions for p in partitions))
-    members = {
-        p.id: sorted(r for r in known_regions if _partition_of(partitions, r, default=True) is p)
-        for p in partitions
-    }
-    rule_sets = {service: _load_rule_set(loader, service) for service in SERVICES}
+    members = {p.id: sorted(r for r in known_regions if find_partition(r) is p) for p in partitions}
+    rule_sets = {service: _load_rule_set(service) for service in SERVICES}
     infos = {service: _RuleSetInfo(rule_set) for service, rule_set in rule_sets.items()}
     taken = known_regions.union(*(info.named_regions for info in infos.values()))
-    stand_ins = {p.id: _stand_in_region(p, partitions, taken) for p in partitions}
+    stand_ins = {p.id: _stand_in_region(p, taken) for p in partitions}
 
     builder = _TableBuilder()
     for service, rule_set in rule_sets.items():
         info = infos[service]
-        provider = EndpointProvider(rule_set, partitions_data)
+        provider = EndpointProvider(rule_set, partitions_data())
         for group in info.partition_classes(partitions):
             rep = next((p for p in group if stand_ins[p.id] is not None), None)
             if rep is not None:
@@ -301,21 +273,19 @@ def _build_table() -> _Table:
                         continue
                     for params in info.probes(region, partition.id):
                         builder.add_concrete(service, partition, region, _resolve(provider, params))
-    return builder.finish(partitions)
+    return builder.finish()
 
 
-def _load_rule_set(loader: Any, service: str) -> dict[str, Any]:
+def _load_rule_set(service: str) -> dict[str, Any]:
     # Not load_service_model(): it validates the name by listing every service
     # directory, which costs more than all our probing.
     type_name = "endpoint-rule-set-1"
-    version = max(loader.list_api_versions(service, type_name))
-    rule_set: dict[str, Any] = loader.load_data(f"{service}/{version}/{type_name}")
+    version = max(models.api_versions(service, type_name))
+    rule_set: dict[str, Any] = models.load_data(f"{service}/{version}/{type_name}")
     return rule_set
 
 
-def _stand_in_region(
-    partition: _Partition, partitions: Sequence[_Partition], taken: frozenset[str]
-) -> str | None:
+def _stand_in_region(partition: Partition, taken: frozenset[str]) -> str | None:
     """A region name botocore files under ``partition`` but nothing lists or names."""
     for known in sorted(partition.regions):
         base, dash, number = known.rpartition("-")
@@ -323,9 +293,7 @@ def _stand_in_region(
             continue
         for n in range(9, 100):
             candidate = f"{base}-{n}"
-            if candidate not in taken and (
-                _partition_of(partitions, candidate, default=False) is partition
-            ):
+            if candidate not in taken and (find_partition(candidate, default=False) is partition):
                 return candidate
     return None
 
@@ -465,9 +433,9 @@ class _RuleSetInfo:
         # never compared with interchangeable.
         self.name_opaque = name_reads != name_compares or "name" in spliced
 
-    def partition_classes(self, partitions: Iterable[_Partition]) -> list[list[_Partition]]:
+    def partition_classes(self, partitions: Iterable[Partition]) -> list[list[Partition]]:
         """Partitions grouped by everything the rules can tell apart, bar DNS suffixes."""
-        classes: dict[tuple[tuple[str, str], ...], list[_Partition]] = {}
+        classes: dict[tuple[tuple[str, str], ...], list[Partition]] = {}
         for partition in partitions:
             key = []
             for attr in sorted(self.partition_attrs):
@@ -490,7 +458,7 @@ class _RuleSetInfo:
                 {self.account_param: _PROBE_ACCOUNT, self.account_mode_param: "required"}
             )
         if self.needs_arn_probes and self.account_mode_param:
-            arn = f"arn:{partition_id}:dynamodb:{region}:{_PROBE_ACCOUNT}:table/probe/stream/x"
+            arn = stream_arn(table_arn(partition_id, region, _PROBE_ACCOUNT, "probe"), "x")
             for name, kind in self.arn_params.items():
                 value: Any = (arn,) if kind == "stringarray" else arn
                 routings.append({name: value, self.account_mode_param: "required"})
@@ -531,7 +499,7 @@ class _TableBuilder:
     def add_concrete(
         self,
         service: str,
-        partition: _Partition,
+        partition: Partition,
         region: str,
         resolved: tuple[str, str | None] | None,
     ) -> None:
@@ -543,8 +511,8 @@ class _TableBuilder:
     def add_template(
         self,
         service: str,
-        group: Sequence[_Partition],
-        rep: _Partition,
+        group: Sequence[Partition],
+        rep: Partition,
         stand_in: str,
         resolved: tuple[str, str | None] | None,
     ) -> None:
@@ -574,7 +542,7 @@ class _TableBuilder:
             template = _Template(member_host, account_based, fixed_signing)
             self.templates.setdefault((service, partition.id), set()).add(template)
 
-    def expand(self, service: str, partition: _Partition, region: str) -> None:
+    def expand(self, service: str, partition: Partition, region: str) -> None:
         for template in self.templates.get((service, partition.id), ()):
             host = template.host.replace(_REGION_PLACEHOLDER, region)
             self._put(service, host, template.signing_region or region, template.account_based)
@@ -588,7 +556,7 @@ class _TableBuilder:
             if self.fixed.setdefault(host, dest) != dest:
                 self.conflicts.add(host)
 
-    def finish(self, partitions: tuple[_Partition, ...]) -> _Table:
+    def finish(self) -> _Table:
         grouped: dict[tuple[str, bool], list[_ShapeTarget]] = {}
         for (service, partition), templates in self.templates.items():
             for t in templates:
@@ -603,13 +571,12 @@ class _TableBuilder:
             fixed=self.fixed,
             account=self.account,
             shapes=tuple(shapes),
-            partitions=partitions,
             conflicts=tuple(sorted(self.conflicts)),
         )
 
 
 def _split(
-    partition: _Partition, resolved: tuple[str, str | None] | None
+    partition: Partition, resolved: tuple[str, str | None] | None
 ) -> tuple[str, bool, str | None] | None:
     """(host without account label, account-based?, signing region), or None if not AWS."""
     if resolved is None:

@@ -13,7 +13,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..backend.world import World, partition_of
+from ..backend.arns import build_arn, is_arn
+from ..backend.world import World
 from ..tools import find_stream
 from .delivery import run_triggers
 from .errors import lambda_error
@@ -57,7 +58,7 @@ def add_trigger(
     the new trigger joins ``registry`` (the triggers of that world, oldest first)."""
     check_callable("the handler", handler)
     check_callable("on_failure=", on_failure, optional=True)
-    by_arn = isinstance(table_or_stream_arn, str) and table_or_stream_arn.startswith("arn:")
+    by_arn = isinstance(table_or_stream_arn, str) and is_arn(table_or_stream_arn)
     region_world, stream = find_stream(
         world, table_or_stream_arn, region=region, enabled_only=not by_arn
     )
@@ -65,7 +66,7 @@ def add_trigger(
     function_name = function_name_of(handler)
     with region_world.lock:
         for other in registry:
-            if other.stream_arn == stream.arn and other.handler == handler:
+            if other._stream_arn == stream.arn and other._handler == handler:
                 raise lambda_error(
                     "ResourceConflictException",
                     f'An event source mapping with DynamoDB arn (" {stream.arn} ") and '
@@ -73,14 +74,16 @@ def add_trigger(
                     f"delete the existing mapping with UUID {other.uuid}",
                 )
         now = region_world.touch()
-        partition = partition_of(region_world.region)
         trigger = Trigger(
             uuid=stable_uuid(f"{stream.arn}/{function_name}/{now}/{len(registry)}"),
             handler=handler,
             function_name=function_name,
-            function_arn=(
-                f"arn:{partition}:lambda:{region_world.region}:{region_world.account_id}:"
-                f"function:{function_name}"
+            function_arn=build_arn(
+                region_world.partition,
+                "lambda",
+                region_world.region,
+                region_world.account_id,
+                f"function:{function_name}",
             ),
             stream=stream,
             region_world=region_world,

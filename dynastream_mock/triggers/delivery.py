@@ -53,7 +53,7 @@ def run_triggers(registry: list[Trigger]) -> list[Invocation]:
     made: list[Invocation] = []
     with _RUN_LOCK:
         for trigger in list(registry):
-            for cursor in trigger.cursors.values():
+            for cursor in trigger._cursors.values():
                 for lane in cursor.lanes:
                     lane.blocked = False
             _claim_slots(trigger)
@@ -61,7 +61,7 @@ def run_triggers(registry: list[Trigger]) -> list[Invocation]:
         while progress:
             progress = False
             for trigger in list(registry):
-                if trigger.enabled and _advance(trigger, made):
+                if trigger._enabled and _advance(trigger, made):
                     progress = True
     return made
 
@@ -69,37 +69,37 @@ def run_triggers(registry: list[Trigger]) -> list[Invocation]:
 def _claim_slots(trigger: Trigger) -> None:
     # Oldest triggers first: each holds a slot on every shard it has not finished, shards
     # born since its last poll included (api.md, "Readers and the throttle").
-    if not trigger.enabled:
+    if not trigger._enabled:
         return
-    with trigger.region_world.lock:
-        now = trigger.region_world.touch()
-        stream = trigger.stream()
+    with trigger._region_world.lock:
+        now = trigger._region_world.touch()
+        stream = trigger._stream()
         if stream is not None:
-            trigger.claim_all(stream, now)
+            trigger._claim_all(stream, now)
 
 
 def _advance(trigger: Trigger, made: list[Invocation]) -> bool:
-    region = trigger.region_world
+    region = trigger._region_world
     with region.lock:
         region.touch()
-        stream = trigger.stream()
+        stream = trigger._stream()
         if stream is None:
             return False
-        trigger.forget_gone_shards(stream)
+        trigger._forget_gone_shards(stream)
         shards = list(stream.lineage_order())
     progress = False
     for shard in shards:
-        if not trigger.enabled:
+        if not trigger._enabled:
             break  # a handler may disable or delete its own trigger
         with region.lock:
-            cursor = trigger.cursor(shard)
+            cursor = trigger._cursor(shard)
             if cursor.finished:
-                trigger.release(stream, shard)
+                trigger._release(stream, shard)
                 continue
             parent = stream.shards.get(shard.parent_id) if shard.parent_id else None
-            if parent is not None and not trigger.cursor(parent).finished:
+            if parent is not None and not trigger._cursor(parent).finished:
                 continue  # parents before children
-            if not trigger.claim(stream, shard, region.touch()):
+            if not trigger._claim(stream, shard, region.touch()):
                 continue  # throttled: two other readers hold the shard
         for lane in cursor.lanes:
             while _step(trigger, stream, shard, lane, made):
@@ -107,7 +107,7 @@ def _advance(trigger: Trigger, made: list[Invocation]) -> bool:
         with region.lock:
             if cursor.finished:
                 # Finishing a closed shard frees the trigger's slot on it.
-                trigger.release(stream, shard)
+                trigger._release(stream, shard)
     return progress
 
 
@@ -122,12 +122,12 @@ def _step(
     trigger: Trigger, stream: Stream, shard: Shard, lane: Lane, made: list[Invocation]
 ) -> bool:
     """Do one thing on a lane (an invocation, or passing records over); False when idle."""
-    region = trigger.region_world
+    region = trigger._region_world
     notices = _Notices()
     try:
         with region.lock:
             now = region.touch()
-            if lane.finished or lane.blocked or not trigger.enabled:
+            if lane.finished or lane.blocked or not trigger._enabled:
                 return False
             plan = _plan(trigger, stream, shard, lane, now, notices)
             if isinstance(plan, bool):
@@ -141,9 +141,9 @@ def _step(
         return True
     finally:
         for payload in notices.payloads:
-            trigger.discarded.append(payload)
-            if trigger.on_failure is not None:
-                trigger.on_failure(payload)
+            trigger._discarded.append(payload)
+            if trigger._on_failure is not None:
+                trigger._on_failure(payload)
 
 
 # -- planning -----------------------------------------------------------------------------
@@ -163,7 +163,7 @@ class _Scan:
 def _plan(
     trigger: Trigger, stream: Stream, shard: Shard, lane: Lane, now: int, notices: _Notices
 ) -> Batch | bool:
-    config = trigger.config
+    config = trigger._config
     width = config.tumbling_window_in_seconds * 1000
     if lane.end_window_early:
         return Batch(
@@ -219,7 +219,7 @@ def _plan(
 
 def _due(trigger: Trigger, shard: Shard, scan: _Scan, now: int) -> bool:
     """Whether a batch may go now, or should wait for its batching window to fill."""
-    waiting_ms = trigger.config.maximum_batching_window_in_seconds * 1000
+    waiting_ms = trigger._config.maximum_batching_window_in_seconds * 1000
     if scan.full or scan.window_ended or waiting_ms == 0:
         return True
     if not shard.is_open and scan.exhausted:
@@ -230,7 +230,7 @@ def _due(trigger: Trigger, shard: Shard, scan: _Scan, now: int) -> bool:
 def _expired(trigger: Trigger, shard: Shard, record: StreamRecord, now: int) -> bool:
     if record.sequence_number <= shard.trimmed_through:
         return True
-    max_age = trigger.config.maximum_record_age_in_seconds
+    max_age = trigger._config.maximum_record_age_in_seconds
     return max_age != -1 and now - record.created_ms > max_age * 1000
 
 
@@ -246,7 +246,7 @@ def _expired_prefix(
 def _lane_records(
     stream: Stream, shard: Shard, trigger: Trigger, lane: Lane
 ) -> Iterator[StreamRecord]:
-    factor = trigger.config.parallelization_factor
+    factor = trigger._config.parallelization_factor
     partition_key = next(name for name, kind in stream.key_schema if kind == "HASH")
     position = lane.position
     while True:
@@ -261,9 +261,9 @@ def _lane_records(
 
 def _scan(trigger: Trigger, stream: Stream, shard: Shard, lane: Lane, now: int) -> _Scan:
     """Gather the next batch from the lane's checkpoint, as Lambda would read it."""
-    config = trigger.config
+    config = trigger._config
     width = config.tumbling_window_in_seconds * 1000
-    region = trigger.region_world.region
+    region = trigger._region_world.region
     extra = _window_extra(trigger, shard, lane) if width else 0
     scan = _Scan(next_position=lane.position)
     texts: list[str] = []
@@ -298,13 +298,13 @@ def _scan(trigger: Trigger, stream: Stream, shard: Shard, lane: Lane, now: int) 
 
 
 def _window_extra(trigger: Trigger, shard: Shard, lane: Lane) -> int:
-    width = trigger.config.tumbling_window_in_seconds * 1000
+    width = trigger._config.tumbling_window_in_seconds * 1000
     fields = window_fields(
         lane.window_start or 0,
         width,
         lane.state,
         shard.shard_id,
-        trigger.stream_arn,
+        trigger._stream_arn,
         final=False,
         terminated_early=False,
     )
@@ -317,13 +317,13 @@ def _window_extra(trigger: Trigger, shard: Shard, lane: Lane) -> int:
 def _build_invocation(
     trigger: Trigger, stream: Stream, shard: Shard, lane: Lane, batch: Batch, now: int
 ) -> tuple[dict[str, Any], LambdaContext]:
-    region = trigger.region_world
+    region = trigger._region_world
     texts = [
         event_record_text(record, region.region, stream.view_type, stream.arn)
         for record in batch.records
     ]
     text = '{"Records":[' + ",".join(texts) + "]"
-    width = trigger.config.tumbling_window_in_seconds * 1000
+    width = trigger._config.tumbling_window_in_seconds * 1000
     if width:
         assert batch.window_start is not None
         fields = window_fields(
@@ -338,15 +338,15 @@ def _build_invocation(
         text += "," + encode(fields)[1:-1]
     # Parsed from the payload's text: the handler gets its own copy, as from the wire.
     event: dict[str, Any] = json.loads(text + "}")
-    number = trigger.next_invoke_number()
+    number = trigger._next_invoke_number()
     request_id = stable_uuid(f"{trigger.uuid}/{number}")
     context = LambdaContext(
         function_name=trigger.function_name,
-        invoked_function_arn=trigger.function_arn,
+        invoked_function_arn=trigger._function_arn,
         aws_request_id=request_id,
         log_stream_name=f"{_day(now)}/[$LATEST]{stable_uuid(trigger.uuid).replace('-', '')}",
-        deadline_ms=now + DEFAULT_TIMEOUT_MS,
-        now_ms=region.clock.now_ms,
+        _deadline_ms=now + DEFAULT_TIMEOUT_MS,
+        _now_ms=region.clock.now_ms,
     )
     return event, context
 
@@ -361,7 +361,7 @@ def _invoke(
     error: BaseException | None = None
     result: Any = None
     try:
-        result = trigger.handler(event, context)
+        result = trigger._handler(event, context)
     except Exception as raised:  # the function failed; Lambda retries, it does not crash
         error = raised
     batch.invocations += 1
@@ -371,8 +371,8 @@ def _invoke(
         result,
         error,
         batch.sequences(),
-        report_item_failures=trigger.config.report_batch_item_failures,
-        tumbling=trigger.config.tumbling_window_in_seconds > 0,
+        report_item_failures=trigger._config.report_batch_item_failures,
+        tumbling=trigger._config.tumbling_window_in_seconds > 0,
     )
     invocation = Invocation(
         event=event,
@@ -380,8 +380,8 @@ def _invoke(
         error=error,
         shard_id=shard.shard_id,
         ok=outcome.kind == SUCCESS,
-        context=context,
-        reason=outcome.reason,
+        _context=context,
+        _reason=outcome.reason,
     )
     return invocation, outcome
 
@@ -399,7 +399,7 @@ def _apply(
     now: int,
     notices: _Notices,
 ) -> None:
-    config = trigger.config
+    config = trigger._config
     if outcome.kind == SUCCESS:
         _complete(lane, batch)
         _carry_window(trigger, lane, batch, outcome.state)
@@ -489,7 +489,7 @@ def _complete(lane: Lane, batch: Batch) -> None:
 
 
 def _carry_window(trigger: Trigger, lane: Lane, batch: Batch, state: dict[str, Any] | None) -> None:
-    if not trigger.config.tumbling_window_in_seconds:
+    if not trigger._config.tumbling_window_in_seconds:
         return
     if batch.terminated_early:
         # The window goes on with a fresh state.
@@ -525,13 +525,13 @@ def _discard(
     """Skip records for good and tell the on-failure destination which ones."""
     if not records:
         return
-    number = trigger.next_invoke_number()
+    number = trigger._next_invoke_number()
     notices.payloads.append(
         on_failure_payload(
             condition=condition,
             request_id=(batch.request_id if batch else None)
             or stable_uuid(f"{trigger.uuid}/{number}"),
-            function_arn=trigger.function_arn,
+            function_arn=trigger._function_arn,
             invoke_count=batch.invocations if batch else 0,
             function_error=batch.function_error if batch else None,
             shard_id=shard.shard_id,

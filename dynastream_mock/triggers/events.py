@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from ..api.dynamodbstreams import render_record
+from ..api.records import as_lambda_record, render_record
 from ..backend.shards import StreamRecord
 
 #: Lambda's default function timeout, the budget ``get_remaining_time_in_millis`` counts down.
@@ -28,15 +28,8 @@ def encode(value: Any) -> str:
 
 
 def event_record_text(record: StreamRecord, region: str, view_type: str, stream_arn: str) -> str:
-    """One record of the event as JSON text: the GetRecords record plus ``eventSourceARN``.
-
-    Lambda spells ``userIdentity``'s keys in lower case (spec, "Time To Live").
-    """
-    rendered = render_record(record, region, view_type)
-    if "userIdentity" in rendered:
-        rendered["userIdentity"] = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
-    rendered["eventSourceARN"] = stream_arn
-    return encode(rendered)
+    """One record of the event as JSON text: the Lambda view of the GetRecords record."""
+    return encode(as_lambda_record(render_record(record, region, view_type), stream_arn))
 
 
 def payload_size(record_texts: list[str], extra: int = 0) -> int:
@@ -77,16 +70,35 @@ class LambdaContext:
     ``get_remaining_time_in_millis()`` counts down the function's timeout on the mock's
     clock, so a handler that advances the clock sees its time run out.
 
-    >>> context.function_name, context.memory_limit_in_mb  # doctest: +SKIP
-    ('on_user_change', '128')
+    >>> import boto3
+    >>> from dynastream_mock import mock_streams
+    >>> def on_user_change(event, context):
+    ...     before = context.get_remaining_time_in_millis()
+    ...     mock.clock.advance(seconds=1)
+    ...     seen.append((context.function_name, context.memory_limit_in_mb, before,
+    ...                  context.get_remaining_time_in_millis()))
+    >>> seen = []
+    >>> with mock_streams() as mock:
+    ...     mock.clock.freeze()
+    ...     ddb = boto3.client("dynamodb", region_name="eu-west-1")
+    ...     _ = ddb.create_table(
+    ...         TableName="Users", BillingMode="PAY_PER_REQUEST",
+    ...         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+    ...         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+    ...         StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"})
+    ...     _ = mock.add_trigger("Users", on_user_change, StartingPosition="TRIM_HORIZON")
+    ...     _ = ddb.put_item(TableName="Users", Item={"id": {"S": "u1"}})
+    ...     _ = mock.run_triggers()
+    >>> seen
+    [('on_user_change', '128', 3000, 2000)]
     """
 
     function_name: str
     invoked_function_arn: str
     aws_request_id: str
     log_stream_name: str
-    deadline_ms: int
-    now_ms: Callable[[], int] = field(repr=False)
+    _deadline_ms: int = field(repr=False)
+    _now_ms: Callable[[], int] = field(repr=False)
     function_version: str = "$LATEST"
     memory_limit_in_mb: str = DEFAULT_MEMORY_MB
     identity: CognitoIdentity = field(default_factory=CognitoIdentity)
@@ -98,4 +110,4 @@ class LambdaContext:
 
     def get_remaining_time_in_millis(self) -> int:
         """Milliseconds left before the function would time out, on the mock's clock."""
-        return max(self.deadline_ms - self.now_ms(), 0)
+        return max(self._deadline_ms - self._now_ms(), 0)

@@ -23,12 +23,31 @@ class Invocation:
     """One call of a trigger's handler.
 
     ``event`` is what the handler received, ``result`` what it returned, ``error`` the
-    exception it raised (or None); ``ok`` is True when Lambda would count the batch done.
-    ``reason`` says why it was not (a raised exception, reported item failures, a missing
-    tumbling-window state, an answer that is not JSON).
+    exception it raised (or None), ``shard_id`` the shard the batch came from; ``ok`` is True
+    when Lambda would count the batch done. A failed batch is retried whole:
 
-    >>> [invocation.ok for invocation in trigger.invocations]  # doctest: +SKIP
+    >>> import boto3
+    >>> from dynastream_mock import mock_streams
+    >>> def flaky(event, context):
+    ...     if flaky.calls == 0:
+    ...         flaky.calls += 1
+    ...         raise ConnectionError("mail service down")
+    >>> flaky.calls = 0
+    >>> with mock_streams() as mock:
+    ...     ddb = boto3.client("dynamodb", region_name="eu-west-1")
+    ...     _ = ddb.create_table(
+    ...         TableName="Users", BillingMode="PAY_PER_REQUEST",
+    ...         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+    ...         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+    ...         StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"})
+    ...     trigger = mock.add_trigger("Users", flaky, StartingPosition="TRIM_HORIZON")
+    ...     _ = ddb.put_item(TableName="Users", Item={"id": {"S": "u1"}})
+    ...     _ = mock.run_triggers(), mock.run_triggers()
+    >>> [invocation.ok for invocation in trigger.invocations]
     [False, True]
+    >>> failed = trigger.invocations[0]
+    >>> type(failed.error).__name__, failed.event["Records"][0]["eventName"]
+    ('ConnectionError', 'INSERT')
     """
 
     event: dict[str, Any]
@@ -36,8 +55,8 @@ class Invocation:
     error: BaseException | None
     shard_id: str
     ok: bool
-    context: LambdaContext = field(repr=False)
-    reason: str = ""
+    _context: LambdaContext = field(repr=False)
+    _reason: str = ""
 
 
 class Trigger:
@@ -68,20 +87,20 @@ class Trigger:
         on_failure: OnFailure | None,
     ) -> None:
         self.uuid = uuid
-        self.handler = handler
+        self._handler = handler
         self.function_name = function_name
-        self.function_arn = function_arn
-        self.stream_arn = stream.arn
-        self.config = config
-        self.on_failure = on_failure
+        self._function_arn = function_arn
+        self._stream_arn = stream.arn
+        self._config = config
+        self._on_failure = on_failure
         #: Every invocation so far, oldest first.
         self.invocations: list[Invocation] = []
         #: What the on-failure destination received, oldest first (also without ``on_failure``).
-        self.discarded: list[dict[str, Any]] = []
-        self.cursors: dict[str, ShardCursor] = {}
-        self.region_world = region_world
+        self._discarded: list[dict[str, Any]] = []
+        self._cursors: dict[str, ShardCursor] = {}
+        self._region_world = region_world
         #: The trigger as a reader of its stream: a standing one while enabled.
-        self.reader = Reader(f"trigger:{uuid}", "trigger")
+        self._reader = Reader(f"trigger:{uuid}", "trigger")
         self._registry = registry
         self._state = "Enabled" if config.enabled else "Disabled"
         self._invoke_count = 0
@@ -95,33 +114,39 @@ class Trigger:
         return self._state
 
     @property
-    def enabled(self) -> bool:
+    def discarded(self) -> list[dict[str, Any]]:
+        """What the on-failure destination received, oldest first (also without
+        ``on_failure``): the records skipped after retries or by age (a copy)."""
+        return list(self._discarded)
+
+    @property
+    def _enabled(self) -> bool:
         return self._state == "Enabled"
 
     def disable(self) -> None:
         """Stop delivering and free the reader slots; ``enable()`` resumes at the checkpoint."""
         self._check_not_deleted("disable")
-        with self.region_world.lock:
+        with self._region_world.lock:
             self._state = "Disabled"
-            self.release_all()
+            self._release_all()
 
     def enable(self) -> None:
         """Deliver again from the last checkpoint, taking back the reader slots."""
         self._check_not_deleted("enable")
-        with self.region_world.lock:
+        with self._region_world.lock:
             self._state = "Enabled"
-            now = self.region_world.touch()
-            stream = self.stream()
+            now = self._region_world.touch()
+            stream = self._stream()
             if stream is not None:
-                self.claim_all(stream, now)
+                self._claim_all(stream, now)
 
     def delete(self) -> None:
         """Remove the trigger for good; its slots are freed and its history kept."""
-        with self.region_world.lock:
+        with self._region_world.lock:
             if self._state == "Deleted":
                 return
             self._state = "Deleted"
-            self.release_all()
+            self._release_all()
             if self in self._registry:
                 self._registry.remove(self)
 
@@ -131,64 +156,64 @@ class Trigger:
 
     # -- shards and reader slots (called with the region's lock held) ---------------------
 
-    def stream(self) -> Stream | None:
-        return self.region_world.streams.get(self.stream_arn)
+    def _stream(self) -> Stream | None:
+        return self._region_world.streams.get(self._stream_arn)
 
     def _start(self, stream: Stream) -> None:
-        with self.region_world.lock:
-            now = self.region_world.touch()
-            latest = self.config.starting_position == "LATEST"
+        with self._region_world.lock:
+            now = self._region_world.touch()
+            latest = self._config.starting_position == "LATEST"
             for shard in stream.lineage_order():
                 position = latest_position(shard) if latest else None
-                cursor = new_cursor(shard, self.config.parallelization_factor, position)
+                cursor = new_cursor(shard, self._config.parallelization_factor, position)
                 if latest and not shard.is_open:
                     # LATEST starts at the open shards: closed ones hold only the past.
                     for lane in cursor.lanes:
                         lane.finished = True
-                self.cursors[shard.shard_id] = cursor
-            if self.enabled:
-                self.claim_all(stream, now)
+                self._cursors[shard.shard_id] = cursor
+            if self._enabled:
+                self._claim_all(stream, now)
 
-    def cursor(self, shard: Shard) -> ShardCursor:
+    def _cursor(self, shard: Shard) -> ShardCursor:
         """The cursor of ``shard``; a shard born after the trigger starts at its beginning."""
-        cursor = self.cursors.get(shard.shard_id)
+        cursor = self._cursors.get(shard.shard_id)
         if cursor is None:
-            cursor = new_cursor(shard, self.config.parallelization_factor)
-            self.cursors[shard.shard_id] = cursor
+            cursor = new_cursor(shard, self._config.parallelization_factor)
+            self._cursors[shard.shard_id] = cursor
         return cursor
 
-    def forget_gone_shards(self, stream: Stream) -> None:
-        for shard_id in [s for s in self.cursors if s not in stream.shards]:
-            del self.cursors[shard_id]
+    def _forget_gone_shards(self, stream: Stream) -> None:
+        for shard_id in [s for s in self._cursors if s not in stream.shards]:
+            del self._cursors[shard_id]
 
-    def claim(self, stream: Stream, shard: Shard, now: int) -> bool:
+    def _claim(self, stream: Stream, shard: Shard, now: int) -> bool:
         """Hold a reader slot on an unfinished shard; False when the throttle refuses it."""
-        if self.cursor(shard).finished:
-            readers.release(stream, shard, self.reader)
+        if self._cursor(shard).finished:
+            readers.release(stream, shard, self._reader)
             return True
-        return readers.seat(self.region_world.settings, stream, shard, self.reader, now)
+        return readers.seat(self._region_world.settings, stream, shard, self._reader, now)
 
-    def claim_all(self, stream: Stream, now: int) -> None:
-        readers.register_standing(stream, self.reader)
+    def _claim_all(self, stream: Stream, now: int) -> None:
+        readers.register_standing(stream, self._reader)
         for shard in stream.lineage_order():
-            self.claim(stream, shard, now)
+            self._claim(stream, shard, now)
 
-    def release(self, stream: Stream, shard: Shard) -> None:
-        readers.release(stream, shard, self.reader)
+    def _release(self, stream: Stream, shard: Shard) -> None:
+        readers.release(stream, shard, self._reader)
 
-    def release_all(self) -> None:
-        stream = self.stream()
+    def _release_all(self) -> None:
+        stream = self._stream()
         if stream is not None:
-            readers.unregister_standing(stream, self.reader)
+            readers.unregister_standing(stream, self._reader)
 
     # -- bookkeeping ----------------------------------------------------------------------
 
-    def next_invoke_number(self) -> int:
+    def _next_invoke_number(self) -> int:
         self._invoke_count += 1
         return self._invoke_count
 
     def __repr__(self) -> str:
         return (
-            f"<Trigger {self.function_name} on {self.stream_arn} {self._state}, "
+            f"<Trigger {self.function_name} on {self._stream_arn} {self._state}, "
             f"{len(self.invocations)} invocations>"
         )

@@ -13,7 +13,7 @@ import requests
 from helpers import REGION, create_stream_table, read_shard
 
 from dynastream_mock import MockStreams
-from dynastream_mock.api.dynamodbstreams import render_record
+from dynastream_mock.api.records import render_record
 from dynastream_mock.wire.protocol import encode_json
 
 STREAMS_ENDPOINT = f"https://streams.dynamodb.{REGION}.amazonaws.com/"
@@ -105,3 +105,47 @@ def test_changing_what_boto3_returned_changes_no_later_read(
     assert second[0]["dynamodb"]["Keys"] == {"id": {"S": "u1"}}
     assert sorted(second[0]["dynamodb"]["NewImage"]["tags"]["SS"]) == ["a", "b"]
     assert dynastream.stream_records("Users")[0]["dynamodb"]["Keys"] == {"id": {"S": "u1"}}
+
+
+_EVERY_KIND = {
+    "id": {"S": "u1"},
+    "blob": {"B": b"\x00\xff"},
+    "blobs": {"BS": [b"a", b"b"]},
+    "names": {"SS": ["x", "y"]},
+    "numbers": {"NS": ["1", "2.5"]},
+    "nested": {"M": {"inner": {"L": [{"B": b"z"}, {"N": "3"}, {"NULL": True}]}}},
+    "flag": {"BOOL": False},
+}
+
+
+def test_stream_records_are_what_boto3_parses_from_get_records(
+    dynastream: MockStreams, ddb: Any, streams: Any
+) -> None:
+    create_stream_table(ddb)
+    ddb.put_item(TableName="Users", Item=_EVERY_KIND)
+    ddb.put_item(TableName="Users", Item={"id": {"S": "u1"}, "blob": {"B": b"\x01"}})
+    ddb.delete_item(TableName="Users", Key={"id": {"S": "u1"}})
+    arn, shard_id = _shard(ddb, streams)
+
+    assert dynastream.stream_records("Users") == read_shard(streams, arn, shard_id)
+
+
+def test_a_trigger_event_record_is_the_get_records_record_with_its_source(
+    dynastream: MockStreams, ddb: Any, streams: Any
+) -> None:
+    create_stream_table(ddb)
+    ddb.put_item(TableName="Users", Item=_EVERY_KIND)
+    arn, shard_id = _shard(ddb, streams)
+    trigger = dynastream.add_trigger(
+        "Users", lambda event, context: None, StartingPosition="TRIM_HORIZON"
+    )
+    dynastream.run_triggers()
+    iterator = streams.get_shard_iterator(
+        StreamArn=arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON"
+    )["ShardIterator"]
+    dynastream.clock.advance(seconds=2)
+
+    (wire,) = json.loads(_raw_get_records(iterator))["Records"]
+    (event_record,) = trigger.invocations[0].event["Records"]
+    assert event_record == {**wire, "eventSourceARN": arn}
+    assert list(event_record) == [*wire, "eventSourceARN"]

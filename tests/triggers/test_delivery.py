@@ -171,7 +171,7 @@ def test_disable_stops_delivery_and_enable_resumes_from_the_checkpoint(
     trigger.disable()
     put(ddb, "b")
     assert dynastream.run_triggers() == []
-    assert trigger.state == "Disabled" and not trigger.enabled
+    assert trigger.state == "Disabled" and not trigger._enabled
 
     trigger.enable()
     put(ddb, "c")

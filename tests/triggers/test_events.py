@@ -163,7 +163,7 @@ def test_context_has_the_python_runtimes_attributes(
     ddb.put_item(TableName="Users", Item={"id": {"S": "u3"}})
     dynastream.run_triggers()
 
-    first, second = (i.context for i in trigger.invocations)
+    first, second = (i._context for i in trigger.invocations)
     assert first.function_name == "on_user_change"
     assert first.function_version == "$LATEST"
     assert first.invoked_function_arn == (
@@ -202,7 +202,7 @@ def test_powertools_event_source_data_class_reads_the_event(
 
     (invocation,) = dynastream.run_triggers()
 
-    assert invocation.ok, invocation.reason
+    assert invocation.ok, invocation._reason
     assert seen == [("INSERT", table, "Ada"), ("REMOVE", table, None)]
 
 

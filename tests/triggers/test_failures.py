@@ -51,7 +51,7 @@ def test_a_raising_handler_is_retried_whole_once_per_call(
 
     assert [ids_of(i.event) for i in first] == [["a", "b"]]
     assert not first[0].ok and isinstance(first[0].error, ValueError)
-    assert "ValueError" in first[0].reason
+    assert "ValueError" in first[0]._reason
     # The failing batch blocks its shard: "c" waits.
     assert [ids_of(i.event) for i in second] == [["a", "b"]]
     handler.poison.clear()
@@ -82,8 +82,8 @@ def test_retries_stop_at_maximum_retry_attempts_and_go_to_on_failure(
     last = trigger.invocations[-1]
     assert payload == {
         "requestContext": {
-            "requestId": last.context.aws_request_id,
-            "functionArn": trigger.function_arn,
+            "requestId": last._context.aws_request_id,
+            "functionArn": trigger._function_arn,
             "condition": "RetryAttemptsExhausted",
             "approximateInvokeCount": 3,
         },
@@ -215,7 +215,7 @@ def test_reported_item_failures_checkpoint_at_the_lowest_and_read_on_from_there(
     second = dynastream.run_triggers()
 
     assert [i.ok for i in first] == [False]
-    assert "2 failed item(s)" in first[0].reason
+    assert "2 failed item(s)" in first[0]._reason
     # Retried from "b", the lowest failure, with the newer record "e" too.
     assert batches == [["a", "b", "c", "d"], ["b", "c", "d", "e"]]
     assert [i.ok for i in second] == [True]
@@ -427,7 +427,7 @@ def test_an_answer_that_is_not_json_fails_the_invocation(
     (invocation,) = dynastream.run_triggers()
 
     assert not invocation.ok
-    assert "not JSON" in invocation.reason
+    assert "not JSON" in invocation._reason
 
 
 def test_a_failing_batch_blocks_only_its_own_shard(dynastream: MockStreams, ddb: Any) -> None:

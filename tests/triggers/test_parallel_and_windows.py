@@ -172,7 +172,7 @@ def test_a_window_handler_that_returns_no_state_fails_and_is_retried(
     results = [[i.ok for i in dynastream.run_triggers()] for _ in range(3)]
 
     assert results == [[False], [False], [True]]
-    assert "state" in trigger.invocations[0].reason
+    assert "state" in trigger.invocations[0]._reason
 
 
 def test_a_state_over_one_megabyte_ends_the_window_early(

@@ -34,7 +34,7 @@ def table(ddb: Any) -> str:
 def test_defaults_are_lambdas(dynastream: MockStreams, table: str) -> None:
     trigger = dynastream.add_trigger("Users", handler, StartingPosition="LATEST")
 
-    config = trigger.config
+    config = trigger._config
     assert (config.batch_size, config.maximum_batching_window_in_seconds) == (100, 0)
     assert (config.maximum_retry_attempts, config.maximum_record_age_in_seconds) == (-1, -1)
     assert config.bisect_batch_on_function_error is False
@@ -42,16 +42,16 @@ def test_defaults_are_lambdas(dynastream: MockStreams, table: str) -> None:
     assert config.report_batch_item_failures is False
     assert config.filters == ()
     assert config.tumbling_window_in_seconds == 0
-    assert trigger.enabled and trigger.state == "Enabled"
-    assert trigger.stream_arn == table
+    assert trigger._enabled and trigger.state == "Enabled"
+    assert trigger._stream_arn == table
     assert trigger.function_name == "handler"
-    assert trigger.function_arn == "arn:aws:lambda:eu-west-1:123456789012:function:handler"
+    assert trigger._function_arn == "arn:aws:lambda:eu-west-1:123456789012:function:handler"
 
 
 def test_a_stream_arn_works_as_well_as_a_table_name(dynastream: MockStreams, table: str) -> None:
     trigger = dynastream.add_trigger(table, handler, StartingPosition="TRIM_HORIZON")
 
-    assert trigger.stream_arn == table
+    assert trigger._stream_arn == table
 
 
 def test_batch_size_above_ten_thousand_is_a_validation_exception(

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, Final
 
+from ...backend.arns import is_arn
 from .java import (
     MASK32,
     START_OF_MAP,
@@ -170,7 +171,7 @@ class StringNode(Node):
         self.name_limits = name_limits
 
     def _limits_for(self, v: str) -> Limits:
-        if self.name_limits is not None and not v.startswith("arn:"):
+        if self.name_limits is not None and not is_arn(v):
             return self.name_limits
         return self.limits
 
