@@ -71,7 +71,7 @@ def put_item(world: RegionWorld, params: Params) -> Result:
     table = world.table_for_items(params["TableName"])
     key = keys.key_of_item(table.key_schema, item)
     table.check_index_keys(item)
-    old = table.get(key)
+    old = table.items.get(key)
     old_size = table.items.size_of(key)
     check_condition(condition, old, params)
     change_item(world, table, key, item, size)
@@ -88,7 +88,7 @@ def get_item(world: RegionWorld, params: Params) -> Result:
     check_placeholders(placeholders.names, placeholders.values, parsed)
     table = world.table_for_items(params["TableName"])
     _, key = normalize_key(table, params["Key"])
-    item = table.get(key)
+    item = table.items.get(key)
     result: Result = {}
     if item is not None:
         result["Item"] = item if paths is None else project(item, paths)
@@ -104,7 +104,7 @@ def delete_item(world: RegionWorld, params: Params) -> Result:
     check_placeholders(placeholders.names, placeholders.values, parsed)
     table = world.table_for_items(params["TableName"])
     _, key = normalize_key(table, params["Key"])
-    old = table.get(key)
+    old = table.items.get(key)
     old_size = table.items.size_of(key)
     check_condition(condition, old, params)
     change_item(world, table, key, None)
@@ -142,7 +142,7 @@ def update_item(world: RegionWorld, params: Params) -> Result:
     key_item, key = normalize_key(table, params["Key"])
     targets = update_targets(parsed_update, names) if parsed_update is not None else []
     check_key_not_updated(table.key_schema.names, targets)
-    old = table.get(key)
+    old = table.items.get(key)
     old_size = table.items.size_of(key)
     check_condition(condition, old, params)
     if update is not None:

@@ -132,7 +132,7 @@ def batch_get_item(world: RegionWorld, params: Params) -> Result:
                 left["Keys"].append(key_item)
                 continue
             units[table.name] = units.get(table.name, 0.0) + read_units(size, consistent)
-            item = table.get(key)
+            item = table.items.get(key)
             if item is not None:
                 answered += size
                 found.append(item if paths is None else project(item, paths))

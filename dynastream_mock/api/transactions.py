@@ -121,7 +121,7 @@ def _evaluate(action: _Action) -> dict[str, Any]:
     """The action's cancellation reason against the items as they are now."""
     table, key = action.table, action.key
     assert table is not None and key is not None
-    old = table.get(key)
+    old = table.items.get(key)
     action.old = old
     if action.condition is not None and not action.condition.evaluate(old):
         reason: dict[str, Any] = {"Code": "ConditionalCheckFailed", "Message": CONDITION_FAILED}
@@ -237,7 +237,7 @@ def transact_get_items(world: RegionWorld, params: Params) -> Result:
     responses: list[dict[str, Any]] = []
     units: dict[str, float] = {}
     for table, key, paths in reads:
-        item = table.get(key)
+        item = table.items.get(key)
         response: dict[str, Any] = {}
         if item is not None:
             response["Item"] = item if paths is None else project(item, paths)

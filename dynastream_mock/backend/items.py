@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from . import values
@@ -28,10 +28,21 @@ class ItemStore:
     Only the change funnel (``changes.py``) stores and removes; everything else reads.
     """
 
-    __slots__ = ("_hash_name", "_items", "_scan", "_sizes", "_sort_keys", "_sorted", "size_bytes")
+    __slots__ = (
+        "_hash_name",
+        "_items",
+        "_scan",
+        "_sizes",
+        "_sort_keys",
+        "_sorted",
+        "get",
+        "size_bytes",
+    )
 
     def __init__(self, hash_name: str, *, sorted_partitions: bool) -> None:
         self._items: dict[KeyTuple, Item] = {}
+        #: The item under a key, or None (the dict's own ``get``: the hottest read).
+        self.get: Callable[[KeyTuple], Item | None] = self._items.get
         self._sizes: dict[KeyTuple, int] = {}
         self.size_bytes = 0
         self._hash_name = hash_name
@@ -47,9 +58,6 @@ class ItemStore:
 
     def __getitem__(self, key: KeyTuple) -> Item:
         return self._items[key]
-
-    def get(self, key: KeyTuple) -> Item | None:
-        return self._items.get(key)
 
     def size_of(self, key: KeyTuple) -> int:
         """The stored size of the item under ``key`` (0 when there is none)."""

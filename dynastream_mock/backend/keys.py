@@ -59,13 +59,21 @@ def canonical_key_value(value: Mapping[str, Any]) -> str | Decimal | bytes:
 
 def key_of_item(schema: KeySchema, item: Mapping[str, Any]) -> KeyTuple:
     """The storage key of a full item (PutItem's messages for missing or mistyped keys)."""
-    _check_key_values(schema, item)
-    return _key_tuple(schema, item, "item")
+    parts: list[KeyPart] = []
+    for name, expected, is_hash in schema.typed_elements:
+        value = item.get(name)
+        if value is None or len(value) != 1 or expected not in value:
+            # The slow way, for the messages: every well-typed value's rules come first.
+            _check_key_values(schema, item)
+            return _key_tuple(schema, item, "item")
+        _check_key_value(name, value, is_hash)
+        parts.append(canonical_key_value(value))
+    return (parts[0], parts[1] if len(parts) > 1 else None)
 
 
 def key_of_key(schema: KeySchema, key: Mapping[str, Any]) -> KeyTuple:
     """The storage key of a ``Key`` parameter: exactly the schema's attributes and types."""
-    elements = _typed_elements(schema)
+    elements = schema.typed_elements
     if len(key) != len(elements):
         raise ValidationException(KEY_MISMATCH)
     for name, kind, _is_hash in elements:
@@ -76,20 +84,9 @@ def key_of_key(schema: KeySchema, key: Mapping[str, Any]) -> KeyTuple:
     return _key_tuple(schema, key, "key")
 
 
-def _typed_elements(schema: KeySchema) -> tuple[tuple[str, str, bool], ...]:
-    """(name, declared type, is the hash key) of each key attribute, hash first."""
-    if schema.range_name is None:
-        return ((schema.hash_name, schema.hash_type, True),)
-    assert schema.range_type is not None
-    return (
-        (schema.hash_name, schema.hash_type, True),
-        (schema.range_name, schema.range_type, False),
-    )
-
-
 def _check_key_values(schema: KeySchema, item: Mapping[str, Any]) -> None:
     """Empty and oversized key values; a mistyped one is left to :func:`_key_tuple`."""
-    for name, expected, is_hash in _typed_elements(schema):
+    for name, expected, is_hash in schema.typed_elements:
         value = item.get(name)
         if isinstance(value, dict) and len(value) == 1 and expected in value:
             _check_key_value(name, value, is_hash)
@@ -108,9 +105,10 @@ def check_not_empty(name: str, value: Mapping[str, Any]) -> None:
 
 
 def _check_key_value(name: str, value: Mapping[str, Any], is_hash: bool) -> None:
-    check_not_empty(name, value)
     kind = next(iter(value), "")
     raw: Any = value[kind]
+    if raw == "" or raw == b"":
+        check_not_empty(name, value)
     if kind == "S":
         size = len(raw.encode("utf-8", "surrogatepass"))
     elif kind == "B":
@@ -128,7 +126,7 @@ def _check_key_value(name: str, value: Mapping[str, Any], is_hash: bool) -> None
 
 def _key_tuple(schema: KeySchema, item: Mapping[str, Any], what: str) -> KeyTuple:
     parts: list[KeyPart] = []
-    for name, expected, _is_hash in _typed_elements(schema):
+    for name, expected, _is_hash in schema.typed_elements:
         value = item.get(name)
         if value is None:
             raise invalid_parameters(f"Missing the key {name} in the {what}")

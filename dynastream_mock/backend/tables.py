@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from . import keys
 from .indexes import IndexStore
-from .items import ItemStore, KeyTuple
+from .items import ItemStore
 from .shards import Item
 from .streams import Stream
 from .ttl import TimeToLive
@@ -18,6 +18,16 @@ class KeySchema:
     hash_type: str
     range_name: str | None = None
     range_type: str | None = None
+    #: (name, declared type, is the hash key) of each key attribute, hash first; made once,
+    #: since every key check walks it.
+    typed_elements: tuple[tuple[str, str, bool], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        typed: tuple[tuple[str, str, bool], ...] = ((self.hash_name, self.hash_type, True),)
+        if self.range_name is not None:
+            assert self.range_type is not None
+            typed += ((self.range_name, self.range_type, False),)
+        object.__setattr__(self, "typed_elements", typed)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -105,25 +115,19 @@ class Table:
     #: GSIs removed by UpdateTable, described as DELETING until the time given.
     deleting_indexes: dict[str, tuple[IndexDefinition, int]] = field(default_factory=dict)
     ttl: TimeToLive = field(default_factory=TimeToLive)
+    # Copies of the definition's, which nearly every request reads: plain attributes.
+    name: str = field(init=False)
+    arn: str = field(init=False)
+    key_schema: KeySchema = field(init=False)
 
     def __post_init__(self) -> None:
+        self.name = self.definition.name
+        self.arn = self.definition.arn
+        self.key_schema = self.definition.key_schema
         schema = self.definition.key_schema
         self.items = ItemStore(schema.hash_name, sorted_partitions=schema.range_name is not None)
         for index in self.definition.indexes:
             self.index_stores[index.name] = IndexStore(index, schema)
-
-    # Read-only shortcuts to the definition, which nearly every request needs.
-    @property
-    def name(self) -> str:
-        return self.definition.name
-
-    @property
-    def arn(self) -> str:
-        return self.definition.arn
-
-    @property
-    def key_schema(self) -> KeySchema:
-        return self.definition.key_schema
 
     def status(self, now_ms: int) -> str:
         if self.deleting_at_ms is not None:
@@ -135,13 +139,12 @@ class Table:
     def key_attributes(self, item: Item) -> Item:
         return self.definition.key_attributes(item)
 
-    def get(self, key: KeyTuple) -> Item | None:
-        return self.items.get(key)
-
     def check_index_keys(
         self, item: Item, *, by_update: bool = False, types: bool = True, empties: bool = True
     ) -> None:
         """:func:`keys.check_index_keys` over this table's indexes."""
+        if not self.index_stores:
+            return
         keys.check_index_keys(
             (store.definition for store in self.index_stores.values()),
             self.key_schema,

@@ -146,6 +146,8 @@ def request_body(headers: Headers, body: bytes | str | None) -> bytes | str | No
     """The body as sent before ``Content-Encoding`` (gzip, deflate), within the size cap."""
     if body is not None and len(body) > MAX_REQUEST_BYTES:
         raise _too_large(len(body))
+    if not headers.get("Content-Encoding"):
+        return body
     encodings = [
         coding.strip().lower()
         for coding in header(headers, "Content-Encoding").split(",")
@@ -189,6 +191,8 @@ def http_date() -> str:
 
 
 def _accepts_gzip(headers: Headers) -> bool:
+    if not headers.get("Accept-Encoding"):
+        return False  # botocore sends none: the common case, decided at once
     for offer in header(headers, "Accept-Encoding").lower().split(","):
         coding, *parameters = (part.strip() for part in offer.split(";"))
         if coding in ("gzip", "x-gzip"):
