@@ -5,13 +5,16 @@
 ...     mock.clock.freeze()
 """
 
+# Before the imports: modules below read it while the package is still importing.
+__version__ = "0.1.0.dev0"
+
 from .clock import Clock
 from .faults import Fault, Faults
 from .mock import MockStreams, current, mock_streams
 from .options import MockOptions
+from .remote import RemoteMock
+from .server import MockServer
 from .triggers import Invocation, LambdaContext, Trigger, TriggerParameters
-
-__version__ = "0.1.0.dev0"
 
 __all__ = [
     "Clock",
@@ -20,7 +23,9 @@ __all__ = [
     "Invocation",
     "LambdaContext",
     "MockOptions",
+    "MockServer",
     "MockStreams",
+    "RemoteMock",
     "Trigger",
     "TriggerParameters",
     "__version__",

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import tools, triggers
 from .server import MockServer
+from .server.control import ControlApi
 from .server.http import DoorSettings
 from .service import Service
 from .triggers import Invocation, Trigger, TriggerParameters
@@ -70,9 +71,17 @@ class Controls:
         return self._serve(host, port, DoorSettings(region=region), allow_remote=allow_remote)
 
     def _serve(
-        self, host: str, port: int, settings: DoorSettings, *, allow_remote: bool
+        self,
+        host: str,
+        port: int,
+        settings: DoorSettings,
+        *,
+        allow_remote: bool,
+        shutdown: Callable[[], None] | None = None,
     ) -> MockServer:
         service = self._running("serve_http")
+        if settings.control is None:
+            settings.control = ControlApi(self, shutdown).answer  # type: ignore[arg-type]
         server = MockServer(
             service,
             host=host,
@@ -125,13 +134,17 @@ class Controls:
     def add_trigger(
         self,
         table_or_stream_arn: str,
-        handler: Callable[[dict[str, Any], Any], Any],
+        handler: Callable[[dict[str, Any], Any], Any] | str,
         *,
         on_failure: Callable[[dict[str, Any]], Any] | None = None,
         region: str | None = None,
         **parameters: Unpack[TriggerParameters],
     ) -> Trigger:
         """Run ``handler`` on the stream as a Lambda event source mapping would.
+
+        ``handler`` is a callable ``(event, context)``, or the URL of a function in another
+        runtime: each invocation POSTs the event as JSON, a 2xx JSON body is the return value,
+        and a non-2xx answer or an ``X-Amz-Function-Error`` header is a function error.
 
         ``parameters`` are CreateEventSourceMapping's that apply to DynamoDB Streams, spelled
         as in the Lambda API (``StartingPosition`` is required), with Lambda's defaults;

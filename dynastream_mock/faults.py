@@ -86,6 +86,8 @@ class Fault:
     shard_id: str | None = None
     message: str | None = None
     hits: int = 0
+    #: Names the fault in the control API (``fault-1``, ``fault-2``, ... per mock).
+    id: str = ""
     _error_class: type[AwsError] = field(default=InternalServerError, repr=False)
 
     @property
@@ -131,6 +133,7 @@ class Faults:
     def __init__(self, require_active: Callable[[str], object]) -> None:
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
+        self._added = 0
         # Raises the mock's "needs an active mock" error, naming the tool.
         self._require_active = require_active
 
@@ -161,6 +164,8 @@ class Faults:
             _error_class=_error_class(service, operation, error),
         )
         with self._lock:
+            self._added += 1
+            fault.id = f"fault-{self._added}"
             self._faults.append(fault)
         return fault
 

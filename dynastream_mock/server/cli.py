@@ -90,6 +90,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="accept requests whose Host is NAME besides loopback names (repeatable)",
     )
     where.add_argument(
+        "--cors",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="answer CORS for ORIGIN (e.g. http://localhost:3000), which may then also use "
+        "the control API (repeatable); off by default",
+    )
+    where.add_argument(
         "--region",
         default="us-east-1",
         help="region of unsigned requests; signed ones name theirs (default %(default)s)",
@@ -163,9 +171,16 @@ def serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         settings = DoorSettings(
             region=args.region,
             allowed_hosts=frozenset(name.lower() for name in args.allow_host),
+            cors_origins=frozenset(args.cors),
         )
         try:
-            server = mock._serve(args.host, args.port, settings, allow_remote=args.allow_remote)
+            server = mock._serve(
+                args.host,
+                args.port,
+                settings,
+                allow_remote=args.allow_remote,
+                shutdown=stopping.set,
+            )
         except OSError as error:
             print(
                 f"dynastream-mock: cannot listen on {args.host}:{args.port}: {error}",

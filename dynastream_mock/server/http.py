@@ -40,8 +40,14 @@ _UNSIGNED = MissingAuthenticationToken(
     "Request must contain either a valid (registered) AWS access key ID or X.509 certificate."
 )
 
-#: Answers a control request: (method, path with query, headers, body) -> answer.
-ControlHandler = Callable[[str, str, Any, bytes], WireAnswer]
+#: Answers a control request: (method, path with query, body) -> answer.
+ControlHandler = Callable[[str, str, bytes], WireAnswer]
+#: What the AWS SDK for JavaScript sends from a browser, so preflights may allow it.
+_CORS_REQUEST_HEADERS = (
+    "amz-sdk-invocation-id, amz-sdk-request, authorization, content-encoding, content-type, "
+    "x-amz-content-sha256, x-amz-date, x-amz-security-token, x-amz-target, x-amz-user-agent"
+)
+_CORS_EXPOSED_HEADERS = "x-amzn-RequestId, x-amz-crc32, x-amzn-ErrorType, Date"
 
 
 @dataclass
@@ -72,6 +78,12 @@ def _host_name(host_header: str) -> str:
     if host_header.startswith("["):  # [::1]:8000
         return host_header[: host_header.find("]") + 1]
     return host_header.rsplit(":", 1)[0] if host_header.count(":") == 1 else host_header
+
+
+def _plain(status: int, text: str) -> WireAnswer:
+    body = (text + "\n").encode()
+    headers = {"Content-Type": "text/plain; charset=utf-8", "Content-Length": str(len(body))}
+    return WireAnswer(status, headers, body)
 
 
 class _RequestHeaders(Mapping[str, str]):
@@ -147,16 +159,48 @@ class _Handler(BaseHTTPRequestHandler):
                 )
             )
             return
-        if self.path.startswith(CONTROL_PREFIX) or self.path.rstrip("/") == CONTROL_PREFIX[:-1]:
-            if settings.control is None:
-                self._send_plain(404, "no control API on this server")
-            else:
-                self._send(settings.control(self.command, self.path, self.headers, body))
+        origin = self.headers.get("Origin")
+        cors = origin is not None and origin in settings.cors_origins
+        if self.command == "OPTIONS" and cors:
+            self._send(self._dated(self._preflight()), cors=cors)
+            return
+        is_control = self.path.startswith(CONTROL_PREFIX) or self.path.split("?")[0].rstrip(
+            "/"
+        ) == CONTROL_PREFIX.rstrip("/")
+        if is_control:
+            self._send(self._dated(self._answer_control(origin, cors, body)), cors=cors)
             return
         if self.command != "POST":
-            self._send(self._dated(render_error(_UNSIGNED)))
+            self._send(self._dated(render_error(_UNSIGNED)), cors=cors)
             return
-        self._send(self._answer_aws(body))
+        self._send(self._answer_aws(body), cors=cors)
+
+    def _answer_control(self, origin: str | None, cors: bool, body: bytes) -> WireAnswer:
+        control = self.server.settings.control
+        if origin is not None and not cors:
+            # A web page must not steer or reset the world (CSRF): only --cors origins may.
+            return _plain(403, f"Origin {origin!r} may not use the control API; see --cors")
+        if self.command == "POST":
+            content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip()
+            if content_type.lower() != "application/json":
+                return _plain(
+                    415,
+                    "control POSTs take Content-Type: application/json "
+                    f"(got {content_type or 'none'!r})",
+                )
+        if control is None:
+            return _plain(404, "no control API on this server")
+        return control(self.command, self.path, body)
+
+    def _preflight(self) -> WireAnswer:
+        asked = self.headers.get("Access-Control-Request-Headers")
+        headers = {
+            "Access-Control-Allow-Methods": "GET, POST, DELETE, OPTIONS",
+            "Access-Control-Allow-Headers": asked or _CORS_REQUEST_HEADERS,
+            "Access-Control-Max-Age": "600",
+            "Content-Length": "0",
+        }
+        return WireAnswer(204, headers, b"")
 
     def _answer_aws(self, body: bytes) -> WireAnswer:
         headers = _RequestHeaders(self.headers)
@@ -199,15 +243,17 @@ class _Handler(BaseHTTPRequestHandler):
         return answer
 
     def _send_plain(self, status: int, text: str) -> None:
-        body = (text + "\n").encode()
-        headers = {"Content-Type": "text/plain; charset=utf-8", "Content-Length": str(len(body))}
-        self._send(self._dated(WireAnswer(status, headers, body)))
+        self._send(self._dated(_plain(status, text)))
 
-    def _send(self, answer: WireAnswer) -> None:
+    def _send(self, answer: WireAnswer, *, cors: bool = False) -> None:
         # One write per answer: status line, headers and body leave in one segment.
         reason = self.responses.get(answer.status, ("",))[0]
         lines = [f"HTTP/1.1 {answer.status} {reason}", f"Server: {self.server_version}"]
         lines += [f"{name}: {value}" for name, value in answer.headers.items()]
+        if cors:
+            lines.append(f"Access-Control-Allow-Origin: {self.headers.get('Origin')}")
+            lines.append(f"Access-Control-Expose-Headers: {_CORS_EXPOSED_HEADERS}")
+            lines.append("Vary: Origin")
         if self.close_connection:
             lines.append("Connection: close")
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")

@@ -21,6 +21,7 @@ from .errors import lambda_error
 from .events import LambdaContext, stable_uuid
 from .parameters import TriggerConfig, TriggerParameters, check_callable, validate_parameters
 from .trigger import Invocation, OnFailure, Trigger
+from .url_handler import UrlFunctionError, UrlHandler
 
 __all__ = [
     "Invocation",
@@ -28,6 +29,8 @@ __all__ = [
     "Trigger",
     "TriggerConfig",
     "TriggerParameters",
+    "UrlFunctionError",
+    "UrlHandler",
     "add_trigger",
     "run_triggers",
 ]
@@ -40,7 +43,11 @@ def function_name_of(handler: Callable[..., Any]) -> str:
     >>> function_name_of(on_user_change)
     'on_user_change'
     """
-    name = getattr(handler, "__name__", None) or type(handler).__name__
+    return function_name_of_text(getattr(handler, "__name__", None) or type(handler).__name__)
+
+
+def function_name_of_text(name: str) -> str:
+    """``name`` in Lambda's alphabet for function names (as an ARN's last part)."""
     return re.sub(r"[^A-Za-z0-9_-]", "-", str(name))[:64] or "handler"
 
 
@@ -48,7 +55,7 @@ def add_trigger(
     world: World,
     registry: list[Trigger],
     table_or_stream_arn: str,
-    handler: Callable[..., Any],
+    handler: Callable[..., Any] | str,
     *,
     parameters: Mapping[str, Any],
     on_failure: OnFailure | None = None,
@@ -56,14 +63,22 @@ def add_trigger(
 ) -> Trigger:
     """Map ``handler`` to a stream of ``world``, validating the parameters as Lambda would;
     the new trigger joins ``registry`` (the triggers of that world, oldest first)."""
-    check_callable("the handler", handler)
+    if isinstance(handler, str) and handler.startswith(("http://", "https://")):
+        handler = UrlHandler(handler)
+    if not callable(handler):
+        raise TypeError(
+            "add_trigger() takes the handler as a callable (event, context) or an http:// or "
+            f"https:// URL of a function, got {handler!r}"
+        )
     check_callable("on_failure=", on_failure, optional=True)
     by_arn = isinstance(table_or_stream_arn, str) and is_arn(table_or_stream_arn)
     region_world, stream = find_stream(
         world, table_or_stream_arn, region=region, enabled_only=not by_arn
     )
     config = validate_parameters(stream.arn, parameters)
-    function_name = function_name_of(handler)
+    function_name = parameters.get("FunctionName") or (
+        handler.url if isinstance(handler, UrlHandler) else function_name_of(handler)
+    )
     with region_world.lock:
         for other in registry:
             if other._stream_arn == stream.arn and other._handler == handler:
@@ -83,7 +98,7 @@ def add_trigger(
                 "lambda",
                 region_world.region,
                 region_world.account_id,
-                f"function:{function_name}",
+                f"function:{function_name_of_text(function_name)}",
             ),
             stream=stream,
             region_world=region_world,

@@ -57,6 +57,7 @@ class TriggerParameters(TypedDict, total=False):
     FilterCriteria: dict[str, Any] | None
     TumblingWindowInSeconds: int
     Enabled: bool
+    FunctionName: str
 
 
 #: Lambda's defaults for a DynamoDB stream mapping: the one place they are written.
@@ -72,7 +73,8 @@ LAMBDA_DEFAULTS: dict[str, Any] = {
     "Enabled": True,
 }
 
-_ACCEPTED = (*STREAM_PARAMETERS, "FilterCriteria")
+# FunctionName names the function (a URL handler's, or to override a callable's __name__).
+_ACCEPTED = (*STREAM_PARAMETERS, "FilterCriteria", "FunctionName")
 _OPERATION = "CreateEventSourceMapping"
 
 
@@ -103,9 +105,11 @@ def _member_types() -> dict[str, str]:
 
 
 @functools.cache
-def _check_constraints() -> Validator:
+def _check_constraints(named: bool) -> Validator:
     # The ranges, enums and lengths, checked by the validator the api compiles from models.
-    return members_validator("lambda", _OPERATION, _ACCEPTED)
+    # FunctionName is required by the model but optional here (the handler names itself).
+    members = _ACCEPTED if named else tuple(m for m in _ACCEPTED if m != "FunctionName")
+    return members_validator("lambda", _OPERATION, members)
 
 
 def _check_types(parameters: Mapping[str, Any]) -> None:
@@ -182,7 +186,7 @@ def validate_parameters(stream_arn: str, parameters: Mapping[str, Any]) -> Trigg
     if texts:
         request["FilterCriteria"] = {"Filters": [{"Pattern": text} for text in texts]}
     try:
-        _check_constraints()(request)
+        _check_constraints("FunctionName" in request)(request)
     except ValidationException as error:
         raise lambda_error("ValidationException", error.message) from None
 
