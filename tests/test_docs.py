@@ -165,7 +165,9 @@ def test_python_block_runs(
         return
 
     code = "\n\n".join(b.code for b in [*earlier_blocks(block), block])
-    pytester.makepyfile(**{f"test_{block.path.stem.lower().replace('-', '_')}": code})
+    # A name no test module of the project has: the inline run shares this process's modules.
+    stem = re.sub(r"\W", "_", block.path.stem.lower())
+    pytester.makepyfile(**{f"test_docblock_{stem}_{block.line}": code})
     # The child imports this checkout's package, whatever the environment has installed.
     monkeypatch.setenv(
         "PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
