@@ -200,3 +200,18 @@ def test_no_python_fence_is_left_unrun() -> None:
                 pytest.fail(f"{path.name}:{number}: use ```python (runs) or ```text (a sketch)")
             if fence.lower().startswith("```python") and fence != "```python":
                 pytest.fail(f"{path.name}:{number}: write the fence as exactly ```python")
+
+
+def test_every_page_is_in_the_navigation() -> None:
+    nav = set(re.findall(r":\s*([\w/-]+\.md)\s*$", (ROOT / "mkdocs.yml").read_text(), re.M))
+    pages = {path.relative_to(ROOT / "docs").as_posix() for path in (ROOT / "docs").rglob("*.md")}
+
+    assert nav == pages
+
+
+def test_the_readme_links_only_to_files_that_exist() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    targets = re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", text)
+
+    assert targets, "the README links to the docs"
+    assert [target for target in targets if not (ROOT / target).exists()] == []
