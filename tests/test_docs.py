@@ -172,7 +172,10 @@ def test_python_block_runs(
     monkeypatch.setenv(
         "PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     )
-    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-q")
+    options = ["-p", "no:cacheprovider", "-q"]
+    if importable("pytest_asyncio"):  # its default loop scope is unset otherwise: a warning
+        options += ["-o", "asyncio_default_fixture_loop_scope=function"]
+    result = pytester.runpytest_inprocess(*options)
     outcomes = result.parseoutcomes()
     report = "\n".join(result.outlines)
     assert outcomes.get("passed", 0) >= max(len(tests), 1), report
