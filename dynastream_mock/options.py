@@ -19,7 +19,7 @@ Duration = timedelta | float
 class MockOptions(TypedDict, total=False):
     """The keyword options of ``mock_streams(...)``, for IDEs and type checkers.
 
-    Their defaults are in ``DEFAULTS``; the README's options table explains each.
+    Their defaults are in ``DEFAULTS``; the documentation's Options page explains each.
     """
 
     partitions: int

@@ -50,7 +50,13 @@ def scan_all(ddb: Any) -> dict[str, dict[str, Any]]:
     return {item["order_id"]["S"]: item for item in items}
 
 
+def show(label: str, items: dict[str, dict[str, Any]]) -> None:
+    orders = ", ".join(f"{key} {item['state']['S']}" for key, item in sorted(items.items()))
+    print(f"  {label + ':':<21} {orders}")
+
+
 def main() -> dict[str, dict[str, Any]]:
+    print(f"Cross-region replication: a stream consumer copies {SOURCE} changes to {REPLICA}")
     with mock_streams(partitions=2) as mock:
         source = boto3.client("dynamodb", region_name=SOURCE)
         replica = boto3.client("dynamodb", region_name=REPLICA)
@@ -65,6 +71,9 @@ def main() -> dict[str, dict[str, Any]]:
                 Item={"order_id": {"S": f"o{number}"}, "state": {"S": "placed"}},
             )
         replicate(consumer.poll(), replica)
+        print("after 10 orders are placed:")
+        show(f"{SOURCE} (source)", scan_all(source))
+        show(f"{REPLICA} (replica)", scan_all(replica))
 
         mock.clock.advance(hours=4, seconds=1)  # every shard rolls over to a child
         for number in range(0, 10, 2):
@@ -74,13 +83,18 @@ def main() -> dict[str, dict[str, Any]]:
             )
         for number in (1, 3):
             source.delete_item(TableName="Orders", Key={"order_id": {"S": f"o{number}"}})
-        replicate(consumer.poll(), replica)
-
+        records = consumer.poll()
+        replicate(records, replica)
+        shards = len(consumer.finished)
+        print(
+            f"after the shards roll over, 5 orders ship and o1, o3 are deleted "
+            f"({len(records)} records; {shards} closed shards read to their end):"
+        )
         copied = scan_all(replica)
+        show(f"{SOURCE} (source)", scan_all(source))
+        show(f"{REPLICA} (replica)", copied)
         assert copied == scan_all(source), "the replica must equal the source"
-
-    for order_id, item in sorted(copied.items()):
-        print(f"{order_id}: {item['state']['S']}")
+    print("the replica equals the source")
     return copied
 
 

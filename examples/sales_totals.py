@@ -57,6 +57,7 @@ def sell(ddb: Any, sale_id: str, region: str, amount: str) -> None:
 
 def main() -> list[tuple[str, dict[str, int]]]:
     published: list[tuple[str, dict[str, int]]] = []
+    print("Sales totals per region and minute, kept by a Lambda tumbling window of 60 seconds")
     with mock_streams() as mock:
         ddb = boto3.client("dynamodb", region_name=REGION)
         create_sales_table(ddb)
@@ -71,21 +72,26 @@ def main() -> list[tuple[str, dict[str, int]]]:
             TumblingWindowInSeconds=60,
         )
 
+        print("sales: second 0 s1 north 12.50, s2 south 3.00; second 20 s3 north 7.25;")
+        print("       second 65 s4 south 20.00")
         sell(ddb, "s1", "north", "12.50")
         sell(ddb, "s2", "south", "3.00")
-        mock.run_triggers()  # the first minute so far
+        made = mock.run_triggers()  # the first minute so far
         mock.clock.advance(seconds=20)
         sell(ddb, "s3", "north", "7.25")
-        mock.run_triggers()  # more of the same minute, the state carried over
+        made += mock.run_triggers()  # more of the same minute, the state carried over
         mock.clock.advance(seconds=45)  # the first minute is over
         sell(ddb, "s4", "south", "20.00")
-        mock.run_triggers()
+        made += mock.run_triggers()
         mock.clock.advance(minutes=1)
-        mock.run_triggers()
+        made += mock.run_triggers()
 
+    finals = sum(1 for invocation in made if invocation.event["isFinalInvokeForWindow"])
+    print(f"invocations: {len(made)}, of which {finals} closed a window")
     for number, (_, totals) in enumerate(published, start=1):
         shown = ", ".join(f"{region} {cents / 100:.2f}" for region, cents in sorted(totals.items()))
-        print(f"minute {number}: {shown}")
+        start = (number - 1) * 60
+        print(f"window {number} (seconds {start} to {start + 60}): {shown}")
     return published
 
 

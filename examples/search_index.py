@@ -75,10 +75,11 @@ def publish(ddb: Any, article_id: str, title: str, body: str) -> None:
 
 
 def show(index: SearchIndex, query: str) -> None:
-    print(f"{query}: {', '.join(index.search(query)) or '-'}")
+    print(f"  search {query!r}: {', '.join(index.search(query)) or 'no match'}")
 
 
 def main() -> SearchIndex:
+    print("A search index kept current by a Lambda trigger on the Articles table's stream")
     with mock_streams(partitions=2) as mock:
         ddb = boto3.client("dynamodb", region_name=REGION)
         create_articles_table(ddb)
@@ -89,6 +90,7 @@ def main() -> SearchIndex:
         publish(ddb, "a2", "Lambda triggers", "Batches, retries and bisecting")
         publish(ddb, "a3", "Global tables", "Replication across regions")
         mock.run_triggers()
+        print("before the edit (a1, a2 and a3 published):")
         show(index, "shards")
         show(index, "retries OR replication")
 
@@ -96,6 +98,7 @@ def main() -> SearchIndex:
         publish(ddb, "a1", "Streams in practice", "Shard lineage and checkpoints")
         ddb.delete_item(TableName="Articles", Key={"id": {"S": "a3"}})
         mock.run_triggers()
+        print("after the edit (a1 now says 'checkpoints', not 'shards'; a3 deleted):")
         show(index, "shards")
         show(index, "checkpoints")
         show(index, "retries OR replication")

@@ -1,8 +1,10 @@
 """A DynamoDB Streams consumer written as the AWS documentation recommends.
 
-Shared by the examples: describe the stream (paging through shards), read each parent
-before its children, follow NextShardIterator, and keep a checkpoint per shard so that
-every record is handed over exactly once, across shard rollovers and splits.
+Shared by the examples (``replicate_region.py`` imports it): describe the stream (paging
+through shards), read each parent before its children, follow NextShardIterator, and keep a
+checkpoint per shard so that every record is handed over exactly once, across shard
+rollovers and splits. Run it, ``python examples/stream_consumer.py``, for a short demo: a
+shard split in the middle of the writes, and the consumer reading across it.
 """
 
 from __future__ import annotations
@@ -68,3 +70,40 @@ class StreamConsumer:
             elif not page["Records"]:
                 break  # caught up with an open shard
         return records
+
+
+def demo() -> list[dict[str, Any]]:
+    """Write, split the shard, write again: the consumer reads parent, then children."""
+    import boto3
+
+    from dynastream_mock import mock_streams
+
+    print("StreamConsumer, the lineage-following consumer replicate_region.py imports")
+    with mock_streams() as mock:
+        ddb = boto3.client("dynamodb", region_name="eu-west-1")
+        streams = boto3.client("dynamodbstreams", region_name="eu-west-1")
+        arn = ddb.create_table(
+            TableName="Events",
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+            StreamSpecification={"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"},
+        )["TableDescription"]["LatestStreamArn"]
+        consumer = StreamConsumer(streams, arn)
+        for number in range(3):
+            ddb.put_item(TableName="Events", Item={"id": {"S": f"before-split-{number}"}})
+        children = mock.split_shard("Events")
+        for number in range(3):
+            ddb.put_item(TableName="Events", Item={"id": {"S": f"after-split-{number}"}})
+        records = consumer.poll()
+        assert records == mock.stream_records("Events"), "the order a correct consumer sees"
+        print(f"shards: 1 parent (closed by the split), {len(children)} children")
+        print(f"records read, in order ({len(records)}):")
+        for record in records:
+            print(f"  {record['eventName']} {record['dynamodb']['Keys']['id']['S']}")
+        print(f"checkpoints kept, one per shard that had records: {len(consumer.checkpoints)}")
+    return records
+
+
+if __name__ == "__main__":
+    demo()

@@ -11,7 +11,6 @@ get their mail. Run it: ``python examples/welcome_email.py``.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,34 +88,37 @@ def register(ddb: Any, user_id: str, name: str, email: str) -> None:
     )
 
 
-def report_discarded(payload: dict[str, Any]) -> None:
-    """The on-failure destination: here, a line on stderr."""
+def failure_of(invocation: Any) -> str:
+    """Why a delivery failed: the exception raised, or the items the handler reported."""
+    if invocation.error is not None:
+        return str(invocation.error)
+    reported = invocation.result["batchItemFailures"]
+    return f"the handler reported {len(reported)} item(s), from {reported[0]['itemIdentifier']}"
+
+
+def describe_discarded(payload: dict[str, Any]) -> str:
+    """What the on-failure destination received, in one line."""
     info = payload["DDBStreamBatchInfo"]
-    print(
-        f"gave up on {info['batchSize']} record(s) from {info['startSequenceNumber']} "
-        f"({payload['requestContext']['condition']})",
-        file=sys.stderr,
+    return (
+        f"on-failure destination: gave up on {info['batchSize']} record(s) from "
+        f"{info['startSequenceNumber']} ({payload['requestContext']['condition']})"
     )
 
 
 def main() -> Outbox:
+    print("Welcome e-mails: a Lambda handler on the Users table's stream, run by add_trigger")
     with mock_streams() as mock:
         ddb = boto3.client("dynamodb", region_name=REGION)
         outbox = Outbox()
-        create_users_table(ddb)
         discarded: list[dict[str, Any]] = []
-
-        def on_failure(payload: dict[str, Any]) -> None:
-            discarded.append(payload)
-            report_discarded(payload)
-
+        create_users_table(ddb)
         mock.add_trigger(
             "Users",
             welcome_mailer(outbox),
             StartingPosition="TRIM_HORIZON",
             FunctionResponseTypes=["ReportBatchItemFailures"],
             MaximumRetryAttempts=2,
-            on_failure=on_failure,
+            on_failure=discarded.append,  # stands in for an SQS or SNS destination
         )
 
         register(ddb, "u1", "Ada", "ada@example.com")
@@ -124,9 +126,11 @@ def main() -> Outbox:
         outbox.down = True
         (failed,) = mock.run_triggers()
         assert not failed.ok and isinstance(failed.error, MailServiceDown)
+        print(f"delivery 1, mail service down: failed ({failure_of(failed)}), mails sent: 0")
         outbox.down = False
         (retried,) = mock.run_triggers()  # the same batch, whole, on the next poll
         assert retried.ok and len(outbox.sent) == 2
+        print(f"delivery 2, the same batch retried: ok, mails sent: {len(outbox.sent)}")
 
         # A changed profile is a MODIFY: no second welcome.
         register(ddb, "u1", "Ada Lovelace", "ada@example.com")
@@ -135,12 +139,24 @@ def main() -> Outbox:
         # Four hours later the shard has rolled over; Lambda follows the lineage.
         mock.clock.advance(hours=4, seconds=1)
         register(ddb, "u3", "Edsger", "edsger@example.com")
-        while mock.run_triggers():
-            pass
-        assert len(discarded) == 1
+        print("then u1 (Ada) edits her profile, u4 (Mallory) signs up with 'no address',")
+        print("the shard rolls over after 4 hours, and u3 (Edsger) signs up")
+        number, given_up = 2, 0
+        while made := mock.run_triggers():
+            for invocation in made:
+                number += 1
+                records = invocation.event["Records"]
+                users = ", ".join(r["dynamodb"]["Keys"]["id"]["S"] for r in records)
+                outcome = "ok" if invocation.ok else f"failed ({failure_of(invocation)})"
+                print(f"delivery {number}, users {users}: {outcome}")
+            given_up += len(discarded)
+            while discarded:
+                print(describe_discarded(discarded.pop(0)))
+        assert given_up == 1
 
+    print(f"mails sent, one per new user ({len(outbox.sent)}):")
     for to, subject in outbox.sent:
-        print(f"to {to}: {subject}")
+        print(f"  to {to}: {subject}")
     return outbox
 
 

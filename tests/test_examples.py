@@ -1,40 +1,137 @@
-"""Every example runs as a user would run it: ``python examples/NAME.py``."""
+"""Every example runs as a user runs it, ``python examples/NAME.py``, and says what it shows."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
 
 
-def run_example(name: str) -> str:
+def run_example(name: str) -> list[str]:
     finished = subprocess.run(
         [sys.executable, str(EXAMPLES / name)],
+        # This checkout's package, whichever the environment has installed.
+        env={
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+        },
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
     assert finished.returncode == 0, finished.stderr
-    return finished.stdout
+    assert finished.stderr == ""
+    return finished.stdout.splitlines()
 
 
-def test_welcome_email_sends_one_mail_per_new_user() -> None:
-    output = run_example("welcome_email.py")
+def test_every_example_is_tested_here() -> None:
+    tested = {
+        "replicate_region.py",
+        "sales_totals.py",
+        "search_index.py",
+        "stream_consumer.py",
+        "welcome_email.py",
+    }
+    assert {path.name for path in EXAMPLES.glob("*.py")} == tested
 
-    assert output.splitlines() == [
-        "to ada@example.com: Welcome, Ada!",
-        "to grace@example.com: Welcome, Grace!",
-        "to edsger@example.com: Welcome, Edsger!",
+
+@pytest.mark.parametrize("name", sorted(path.name for path in EXAMPLES.glob("*.py")))
+def test_an_example_starts_with_a_line_saying_what_it_shows(name: str) -> None:
+    header = run_example(name)[0]
+
+    assert not header.startswith(" ") and len(header.split()) >= 6
+
+
+def test_welcome_email_retries_the_failed_batch_and_gives_up_on_the_poison_record() -> None:
+    lines = run_example("welcome_email.py")
+
+    poison = "100000000000000000005"
+    reported = f"failed (the handler reported 1 item(s), from {poison})"
+    assert lines == [
+        "Welcome e-mails: a Lambda handler on the Users table's stream, run by add_trigger",
+        "delivery 1, mail service down: failed (the mail service is not answering), mails sent: 0",
+        "delivery 2, the same batch retried: ok, mails sent: 2",
+        "then u1 (Ada) edits her profile, u4 (Mallory) signs up with 'no address',",
+        "the shard rolls over after 4 hours, and u3 (Edsger) signs up",
+        f"delivery 3, users u1, u4: {reported}",
+        f"delivery 4, users u4: {reported}",
+        f"delivery 5, users u4: {reported}",
+        "delivery 6, users u3: ok",
+        f"on-failure destination: gave up on 1 record(s) from {poison} (RetryAttemptsExhausted)",
+        "mails sent, one per new user (3):",
+        "  to ada@example.com: Welcome, Ada!",
+        "  to grace@example.com: Welcome, Grace!",
+        "  to edsger@example.com: Welcome, Edsger!",
     ]
 
 
-def test_replicate_region_copies_every_change_to_the_replica() -> None:
-    output = run_example("replicate_region.py")
+def test_replicate_region_shows_both_regions_equal_before_and_after_the_rollover() -> None:
+    lines = run_example("replicate_region.py")
 
-    lines = output.splitlines()
-    assert "o1: placed" not in lines and "o3: placed" not in lines
-    assert "o0: shipped" in lines and "o5: placed" in lines
-    assert len(lines) == 8
+    placed = ", ".join(f"o{n} placed" for n in range(10))
+    later = ", ".join(
+        f"o{n} shipped" if n % 2 == 0 else f"o{n} placed" for n in (0, 2, 4, 5, 6, 7, 8, 9)
+    )
+    assert lines == [
+        "Cross-region replication: a stream consumer copies eu-west-1 changes to us-east-1",
+        "after 10 orders are placed:",
+        f"  eu-west-1 (source):   {placed}",
+        f"  us-east-1 (replica):  {placed}",
+        "after the shards roll over, 5 orders ship and o1, o3 are deleted "
+        "(7 records; 2 closed shards read to their end):",
+        f"  eu-west-1 (source):   {later}",
+        f"  us-east-1 (replica):  {later}",
+        "the replica equals the source",
+    ]
+
+
+def test_search_index_follows_inserts_edits_and_deletions() -> None:
+    lines = run_example("search_index.py")
+
+    assert lines == [
+        "A search index kept current by a Lambda trigger on the Articles table's stream",
+        "before the edit (a1, a2 and a3 published):",
+        "  search 'shards': a1",
+        "  search 'retries OR replication': a3, a2",
+        "after the edit (a1 now says 'checkpoints', not 'shards'; a3 deleted):",
+        "  search 'shards': no match",
+        "  search 'checkpoints': a1",
+        "  search 'retries OR replication': a2",
+    ]
+
+
+def test_sales_totals_publishes_one_total_per_region_and_window() -> None:
+    lines = run_example("sales_totals.py")
+
+    assert lines == [
+        "Sales totals per region and minute, kept by a Lambda tumbling window of 60 seconds",
+        "sales: second 0 s1 north 12.50, s2 south 3.00; second 20 s3 north 7.25;",
+        "       second 65 s4 south 20.00",
+        "invocations: 5, of which 2 closed a window",
+        "window 1 (seconds 0 to 60): north 19.75, south 3.00",
+        "window 2 (seconds 60 to 120): south 20.00",
+    ]
+
+
+def test_stream_consumer_run_alone_reads_across_a_split_in_order() -> None:
+    lines = run_example("stream_consumer.py")
+
+    assert lines == [
+        "StreamConsumer, the lineage-following consumer replicate_region.py imports",
+        "shards: 1 parent (closed by the split), 2 children",
+        "records read, in order (6):",
+        "  INSERT before-split-0",
+        "  INSERT before-split-1",
+        "  INSERT before-split-2",
+        "  INSERT after-split-0",
+        "  INSERT after-split-1",
+        "  INSERT after-split-2",
+        "checkpoints kept, one per shard that had records: 3",
+    ]

@@ -70,7 +70,7 @@ class Trigger:
         trigger.disable(); trigger.enable(); trigger.delete()
 
     While enabled it is a reader of every shard it has not finished, and holds that slot even
-    when idle (api.md, "Readers and the throttle").
+    when idle (see "The reader throttle" in the documentation's Stream behaviours page).
     """
 
     def __init__(
