@@ -80,8 +80,13 @@ def key_of_key(schema: KeySchema, key: Mapping[str, Any]) -> KeyTuple:
         value = key.get(name)
         if not isinstance(value, dict) or len(value) != 1 or kind not in value:
             raise ValidationException(KEY_MISMATCH)
-    _check_key_values(schema, key)
-    return _key_tuple(schema, key, "key")
+    # Every shape is right (a mismatch anywhere wins over a value rule): now the values.
+    parts: list[KeyPart] = []
+    for name, _kind, is_hash in elements:
+        value = key[name]
+        _check_key_value(name, value, is_hash)
+        parts.append(canonical_key_value(value))
+    return (parts[0], parts[1] if len(parts) > 1 else None)
 
 
 def _check_key_values(schema: KeySchema, item: Mapping[str, Any]) -> None:

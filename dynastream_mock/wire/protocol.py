@@ -214,13 +214,15 @@ def serve_request(
     """``serve`` for one HTTP request: its body decoded, its answer dated (and gzipped
     when the client accepts it), as DynamoDB answers whichever door it came in by."""
     try:
-        decoded = request_body(headers, body)
+        # Only an encoded or oversized body needs request_body (the common case skips it).
+        if headers.get("Content-Encoding") or (body is not None and len(body) > MAX_REQUEST_BYTES):
+            body = request_body(headers, body)
     except AwsError as error:
         answer = render_error(error)
     else:
-        answer = serve(service, headers.get("X-Amz-Target"), decoded, dispatch, on_error)
+        answer = serve(service, headers.get("X-Amz-Target"), body, dispatch, on_error)
     answer.headers["Date"] = http_date()
-    if _accepts_gzip(headers):
+    if headers.get("Accept-Encoding") and _accepts_gzip(headers):
         compressed = gzip.compress(answer.body, compresslevel=6, mtime=0)
         answer.body = compressed
         answer.headers["Content-Encoding"] = "gzip"

@@ -200,3 +200,15 @@ def test_string_order_is_utf8_byte_order(texts: list[str]) -> None:
     by_key = sorted(texts, key=lambda t: str(canonical_key_value({"S": t})))
     by_bytes = sorted(texts, key=lambda t: t.encode("utf-8", "surrogatepass"))
     assert by_key == by_bytes
+
+
+def test_a_key_parameter_s_shape_is_checked_before_its_values() -> None:
+    from dynastream_mock.backend.keys import KEY_MISMATCH, key_of_key
+    from dynastream_mock.backend.tables import KeySchema
+
+    schema = KeySchema("pk", "S", "sk", "N")
+    with pytest.raises(ValidationException, match=KEY_MISMATCH):
+        key_of_key(schema, {"pk": {"S": ""}, "sk": {"S": "not a number"}})
+    with pytest.raises(ValidationException, match="cannot contain an empty string value"):
+        key_of_key(schema, {"pk": {"S": ""}, "sk": {"N": "1"}})
+    assert key_of_key(schema, {"pk": {"S": "a"}, "sk": {"N": "1.0"}}) == ("a", 1)

@@ -193,7 +193,7 @@ KNOWN_DIFFERENCES: tuple[KnownDifference, ...] = (
         "ok.*.GlobalSecondaryIndexes[[]*[]].IndexStatus",
         "A GSI added by UpdateTable is CREATING while DynamoDB backfills it (API reference, "
         "GlobalSecondaryIndexDescription); dynastream_mock's default transitions=0 makes every "
-        "transition immediate (README, options), so the index is ACTIVE at once (with "
+        "transition immediate (docs/options.md), so the index is ACTIVE at once (with "
         "transitions > 0 it is CREATING with Backfilling true: tests/dynamodb/test_indexes.py); "
         "DynamoDB Local answers CREATING",
         mock="ACTIVE",
@@ -234,7 +234,7 @@ KNOWN_DIFFERENCES: tuple[KnownDifference, ...] = (
     KnownDifference(
         "test_gsi_changes_*/delete index",
         "ok.TableDescription.GlobalSecondaryIndexes",
-        "UpdateTable deleting a GSI: with the mock's default transitions=0 (README, options) the "
+        "UpdateTable deleting a GSI: with the mock's default transitions=0 (docs/options.md) the "
         "index is gone when the response is made, so only the remaining GSI is described; "
         "DynamoDB Local (like DynamoDB while it deletes) still lists the index as DELETING. With "
         "transitions > 0 the mock describes it DELETING (tests/dynamodb/test_indexes.py)",
