@@ -109,6 +109,26 @@ class MissingAuthenticationToken(AwsError):
     code = "MissingAuthenticationToken"
 
 
+class MissingAuthenticationTokenException(AwsError):
+    code = "MissingAuthenticationTokenException"
+    namespace = _CORAL_SERVICE
+
+
+class IncompleteSignatureException(AwsError):
+    code = "IncompleteSignatureException"
+    namespace = _CORAL_SERVICE
+
+
+class InvalidSignatureException(AwsError):
+    code = "InvalidSignatureException"
+    namespace = _CORAL_SERVICE
+
+
+class UnrecognizedClientException(AwsError):
+    code = "UnrecognizedClientException"
+    namespace = _CORAL_SERVICE
+
+
 class RequestEntityTooLargeException(AwsError):
     code = "RequestEntityTooLargeException"
     status = 413

@@ -55,6 +55,13 @@ def _seconds(text: str) -> float:
         raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
 
 
+def _credential(text: str) -> tuple[str, str]:
+    key, separator, secret = text.partition(":")
+    if not separator or not key or not secret:
+        raise argparse.ArgumentTypeError(f"expected KEY:SECRET, got {text!r}")
+    return key, secret
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dynastream-mock",
@@ -96,6 +103,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ORIGIN",
         help="answer CORS for ORIGIN (e.g. http://localhost:3000), which may then also use "
         "the control API (repeatable); off by default",
+    )
+    where.add_argument(
+        "--credentials",
+        action="append",
+        default=[],
+        type=_credential,
+        metavar="KEY:SECRET",
+        help="verify every request's SigV4 signature against these keys, as AWS does "
+        "(repeatable); without it any signature is accepted",
     )
     where.add_argument(
         "--region",
@@ -172,6 +188,7 @@ def serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             region=args.region,
             allowed_hosts=frozenset(name.lower() for name in args.allow_host),
             cors_origins=frozenset(args.cors),
+            credentials=dict(args.credentials),
         )
         try:
             server = mock._serve(

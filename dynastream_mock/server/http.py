@@ -16,11 +16,12 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from ..errors import MissingAuthenticationToken, RequestEntityTooLargeException
+from ..errors import AwsError, MissingAuthenticationToken, RequestEntityTooLargeException
 from ..service import Service, reader_of_key
 from ..wire.protocol import (
     MAX_REQUEST_BYTES,
@@ -29,7 +30,7 @@ from ..wire.protocol import (
     render_error,
     service_of_target,
 )
-from ..wire.signing import credential_of
+from ..wire.signing import credential_of, verify_signature
 
 #: A keep-alive connection that sends nothing for this long is closed.
 IDLE_TIMEOUT_S = 60.0
@@ -60,6 +61,9 @@ class DoorSettings:
     allowed_hosts: frozenset[str] = frozenset()
     #: Origins allowed to call the control API and to get CORS answers.
     cors_origins: frozenset[str] = frozenset()
+    #: The secret of each access key id (``--credentials``): when given, every AWS request's
+    #: SigV4 signature is verified as AWS verifies it; when empty, any signature passes.
+    credentials: Mapping[str, str] = field(default_factory=dict)
     control: ControlHandler | None = field(default=None, repr=False)
 
 
@@ -204,6 +208,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer_aws(self, body: bytes) -> WireAnswer:
         headers = _RequestHeaders(self.headers)
+        secrets = self.server.settings.credentials
+        if secrets:
+            try:
+                verify_signature(
+                    self.command, self.path, headers, body, secrets, datetime.now(timezone.utc)
+                )
+            except AwsError as refused:
+                return self._dated(render_error(refused))
         credential = credential_of(headers)
         key = "" if credential is None else credential.access_key_id
         region = (credential.region if credential else None) or self.server.settings.region
