@@ -30,6 +30,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from . import tools, triggers
+from .intercept import active
 from .server import MockServer
 from .server.control import ControlApi
 from .server.http import DoorSettings
@@ -89,7 +90,9 @@ class Controls:
             settings=settings,
             allow_remote=allow_remote,
             mock=self,  # type: ignore[arg-type]  # Controls is only ever a MockStreams
+            on_stop=lambda stopped: active.note_served(stopped.netlocs, None),
         )
+        active.note_served(server.netlocs, service.clock)
         self._servers.append(server)
         return server
 

@@ -19,7 +19,7 @@ _users = 0
 
 #: (install, uninstall) in installation order; removed in reverse order.
 _PATCHES: tuple[tuple[Callable[[Responder, ClockFinder], None], Callable[[], None]], ...] = (
-    (lambda responder, _: botocore_patch.install(responder), botocore_patch.uninstall),
+    (botocore_patch.install, botocore_patch.uninstall),
     (lambda _, clock_for: backoff.install(clock_for), backoff.uninstall),
     (lambda responder, _: aiobotocore_patch.install(responder), aiobotocore_patch.uninstall),
     (lambda responder, _: requests_route.install(responder), requests_route.uninstall),

@@ -124,9 +124,28 @@ def respond(
     )
 
 
+#: The clocks of this process's servers (``mock.serve_http``), by ``host:port``: a client
+#: here that talks to one over HTTP backs off on that mock's clock, as in-process.
+_served: dict[str, Clock] = {}
+
+
+def note_served(netlocs: list[str], clock: Clock | None) -> None:
+    """Register (or, with None, forget) the clock answering at each ``host:port``."""
+    with _lock:
+        for netloc in netlocs:
+            if clock is None:
+                _served.pop(netloc, None)
+            else:
+                _served[netloc] = clock
+
+
 def clock_for(url: str) -> Clock | None:
     """The clock of the service that would answer ``url`` (None when the URL is not ours)."""
-    if resolve_host(host_of(url)) is None:
+    host = host_of(url)
+    served = _served.get(host)
+    if served is not None:
+        return served
+    if resolve_host(host) is None:
         return None
     service = _innermost_service()
     return None if service is None else service.clock

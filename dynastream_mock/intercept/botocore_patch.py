@@ -39,7 +39,7 @@ def to_aws_response(url: str, answer: WireAnswer) -> AWSResponse:
     return AWSResponse(url, answer.status, answer.headers, _Body(answer.body))
 
 
-def install(responder: Responder) -> None:
+def install(responder: Responder, clock_for: backoff.ClockFinder) -> None:
     global _original_send
     original = URLLib3Session.send
     _original_send = original
@@ -47,7 +47,9 @@ def install(responder: Responder) -> None:
     def send(self: URLLib3Session, request: Any) -> Any:
         answer = responder(request.url, request.headers, request.body, reader_of_session(self))
         if answer is None:
-            backoff.note_answered(None)  # a back-off after this one is real time
+            # A back-off after this one is real time, unless one of this process's mock
+            # servers answers it (clock_for knows those): then it is that mock's time.
+            backoff.note_answered(clock_for(request.url))
             return original(self, request)
         return to_aws_response(request.url, answer)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,7 @@ class MockServer:
         settings: DoorSettings | None = None,
         allow_remote: bool = False,
         mock: MockStreams | None = None,
+        on_stop: Callable[[MockServer], None] | None = None,
     ) -> None:
         if not allow_remote and not is_loopback_host(host):
             raise ValueError(
@@ -52,6 +54,7 @@ class MockServer:
         shown = f"[{host}]" if ":" in host else host
         self.url = f"http://{shown}:{self.port}"
         self._stopped = threading.Event()
+        self._on_stop = on_stop
         self._thread = serve_in_thread(self._door)
 
     @property
@@ -81,6 +84,14 @@ class MockServer:
         self._stopped.set()
         self._door.close_all()
         self._thread.join(timeout=5.0)
+        if self._on_stop is not None:
+            self._on_stop(self)
+
+    @property
+    def netlocs(self) -> list[str]:
+        """The ``host:port`` forms a client here may use to reach this server."""
+        names = {self.host, "127.0.0.1", "localhost"} if self.host == "127.0.0.1" else {self.host}
+        return sorted(f"{name}:{self.port}" for name in names)
 
     def __enter__(self) -> MockServer:
         return self

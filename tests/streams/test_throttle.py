@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import boto3
+import http_door
 import pytest
 import requests
 from botocore.config import Config
@@ -15,6 +16,10 @@ from helpers import REGION, create_stream_table
 from dynastream_mock import mock_streams
 
 NO_RETRIES = Config(retries={"total_max_attempts": 1})
+# Who a reader is, in the throttle message's words: the one per-door difference it has.
+READER_KIND = (
+    "access key id" if http_door.door() == "http" else "client (one boto3 client or resource)"
+)
 
 
 def new_reader(streams: Any, arn: str, shard_id: str) -> str:
@@ -55,7 +60,7 @@ def test_third_client_is_throttled_and_its_iterator_stays_usable() -> None:
         assert error["Message"] == (
             "Too many operations for a given subscriber. "
             f"Shard {shard_id} already has 2 active readers (max_readers_per_shard=2); a "
-            "reader is one client (one boto3 client or resource) and counts until it has been "
+            f"reader is one {READER_KIND} and counts until it has been "
             "idle for reader_idle on the mock's clock. Pass max_readers_per_shard=None to "
             "mock_streams() to turn the throttle off."
         )

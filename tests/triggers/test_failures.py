@@ -430,6 +430,9 @@ def test_an_answer_that_is_not_json_fails_the_invocation(
     assert "not JSON" in invocation._reason
 
 
+@pytest.mark.in_process_only(
+    "a client made under an outer mock is answered by the innermost one only in-process"
+)
 def test_a_failing_batch_blocks_only_its_own_shard(dynastream: MockStreams, ddb: Any) -> None:
     from dynastream_mock import mock_streams
 
