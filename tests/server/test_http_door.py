@@ -294,3 +294,50 @@ def test_many_concurrent_keep_alive_clients_lose_nothing(dynastream_server: Mock
     assert errors == []
     count = boto3.client("dynamodb", region_name=REGION).scan(TableName="Users", Select="COUNT")
     assert count["Count"] == 200
+
+
+def _exchange(server: MockServer, data: bytes) -> bytes:
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as raw:
+        raw.sendall(data)
+        raw.shutdown(socket.SHUT_WR)
+        return raw.makefile("rb").read()
+
+
+def test_http_1_0_closes_and_1_1_keeps_alive(dynastream_server: MockServer) -> None:
+    once = _exchange(dynastream_server, b"GET / HTTP/1.0\r\nHost: localhost\r\n\r\n")
+    assert once.startswith(b"HTTP/1.1 400 ") and b"Connection: close" in once
+    request = b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    twice = _exchange(dynastream_server, request * 2)
+    assert twice.count(b"HTTP/1.1 400 ") == 2
+
+
+@pytest.mark.parametrize(
+    ("data", "status"),
+    [
+        (b"NONSENSE\r\n\r\n", b"400"),
+        (b"GET / HTTP/1.1\r\nno colon here\r\n\r\n", b"400"),
+        (b"GET / HTTP/1.1\r\n" + b"X-A: b\r\n" * 101 + b"\r\n", b"431"),
+        (b"GET / HTTP/1.1\r\nX-Long: " + b"a" * 70000 + b"\r\n\r\n", b"431"),
+    ],
+)
+def test_malformed_requests_get_4xx(
+    dynastream_server: MockServer, data: bytes, status: bytes
+) -> None:
+    answer = _exchange(dynastream_server, data)
+    assert answer.startswith(b"HTTP/1.")
+    assert answer.split(b" ", 2)[1] == status
+
+
+def test_expect_100_continue_is_honoured(dynastream_server: MockServer) -> None:
+    body = b"{}"
+    with socket.create_connection(("127.0.0.1", dynastream_server.port), timeout=10) as raw:
+        raw.sendall(
+            b"POST / HTTP/1.1\r\nHost: localhost\r\nExpect: 100-continue\r\n"
+            b"X-Amz-Target: DynamoDB_20120810.ListTables\r\nContent-Length: 2\r\n\r\n"
+        )
+        reader = raw.makefile("rb")
+        assert reader.readline().startswith(b"HTTP/1.1 100 ")
+        while reader.readline() not in (b"\r\n", b""):
+            pass
+        raw.sendall(body)
+        assert reader.readline().startswith(b"HTTP/1.1 200 ")
