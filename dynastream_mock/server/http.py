@@ -26,6 +26,7 @@ from ..wire.protocol import (
     MAX_REQUEST_BYTES,
     WireAnswer,
     http_date,
+    render,
     render_error,
     service_of_target,
 )
@@ -263,10 +264,17 @@ class _Handler(BaseHTTPRequestHandler):
         key = "" if credential is None else credential.access_key_id
         region = (credential.region if credential else None) or self.server.settings.region
         account = key if len(key) == 12 and key.isdigit() else None
-        service = service_of_target(headers.get("X-Amz-Target")) or "dynamodb"
-        return self.server.service.answer(
+        target = headers.get("X-Amz-Target") or ""
+        service = service_of_target(target) or "dynamodb"
+        answer = self.server.service.answer(
             service, region, account, headers, body, reader_of_key(key)
         )
+        if answer.status == 200 and target.endswith(".DescribeEndpoints"):
+            # Per door: the endpoint a client here should use is this server.
+            address = headers.get("Host") or f"127.0.0.1:{self.server.server_port}"
+            endpoints = {"Endpoints": [{"Address": address, "CachePeriodInMinutes": 1440}]}
+            answer = self._dated(render(200, endpoints))
+        return answer
 
     def _read_body(self) -> bytes:
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():

@@ -108,15 +108,43 @@ def test_region_comes_from_the_signature_and_account_from_a_12_digit_key(
 
 def test_an_unsigned_request_is_served_in_the_server_region() -> None:
     with mock_streams() as mock, mock.serve_http(region="ap-south-1") as server:
-        status, _, body = _raw(
-            server,
-            "POST",
-            "/",
-            b"{}",
-            **{"X-Amz-Target": "DynamoDB_20120810.DescribeEndpoints"},
+        body = json.dumps(
+            {
+                "TableName": "Unsigned",
+                "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+                "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+                "BillingMode": "PAY_PER_REQUEST",
+            }
+        ).encode()
+        status, _, answer = _raw(
+            server, "POST", "/", body, **{"X-Amz-Target": "DynamoDB_20120810.CreateTable"}
         )
         assert status == 200
-        assert json.loads(body)["Endpoints"][0]["Address"].startswith("dynamodb.ap-south-1.")
+        assert ":ap-south-1:" in json.loads(answer)["TableDescription"]["TableArn"]
+
+
+def test_describe_endpoints_answers_the_server_s_own_address(
+    dynastream_server: MockServer,
+) -> None:
+    ddb, _ = _clients(dynastream_server)
+    (endpoint,) = ddb.describe_endpoints()["Endpoints"]
+    assert endpoint == {
+        "Address": f"127.0.0.1:{dynastream_server.port}",
+        "CachePeriodInMinutes": 1440,
+    }
+
+
+def test_an_idle_keep_alive_connection_is_closed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dynastream_mock.server import http as door
+
+    monkeypatch.setattr(door._Handler, "timeout", 0.2)
+    with mock_streams() as mock, mock.serve_http() as server:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as raw:
+            raw.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            reader = raw.makefile("rb")
+            assert reader.readline().startswith(b"HTTP/1.1 400")
+            rest = reader.read()  # the server hangs up once the connection idles
+        assert rest.endswith(b"}")
 
 
 @pytest.mark.dynastream(reader_idle=60)
