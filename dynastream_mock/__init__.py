@@ -8,6 +8,7 @@
 # Before the imports: modules below read it while the package is still importing.
 __version__ = "0.1.0.dev0"
 
+from .audit import ConsumedReport
 from .clock import Clock
 from .faults import Fault, Faults
 from .mock import MockStreams, current, mock_streams
@@ -18,6 +19,7 @@ from .triggers import Invocation, LambdaContext, Trigger, TriggerParameters
 
 __all__ = [
     "Clock",
+    "ConsumedReport",
     "Fault",
     "Faults",
     "Invocation",

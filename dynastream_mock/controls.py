@@ -26,10 +26,12 @@ and needs an active mock. One session shows them all:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from . import tools, triggers
+from .api.records import as_boto3_record
+from .audit import ConsumedReport, audit
 from .intercept import active
 from .server import MockServer
 from .server.control import ControlApi
@@ -133,6 +135,23 @@ class Controls:
         return tools.stream_records(
             self._running("stream_records").world, table_or_arn, region=region
         )
+
+    def check_consumed(
+        self, table_or_arn: str, seen: Iterable[object], *, region: str | None = None
+    ) -> ConsumedReport:
+        """Compare what a consumer processed with every record the stream retains now.
+
+        ``seen`` holds the records it processed, as boto3 or a Lambda event gave them, or
+        their eventIDs, in the order it processed them. The report lists what is missing,
+        duplicated and out of order (a record processed before an earlier change of its
+        key); ``report.ok`` for the assertion, ``str(report)`` to explain a failure.
+        """
+        world = self._running("check_consumed").world
+        retained = [
+            (shard_id, as_boto3_record(rendered))
+            for shard_id, rendered in tools.rendered_records(world, table_or_arn, region=region)
+        ]
+        return audit(retained, seen)
 
     def add_trigger(
         self,

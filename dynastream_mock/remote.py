@@ -122,12 +122,42 @@ class RemoteMock:
         count: int = self._call("POST", "run-triggers", {})["invocations"]
         return count
 
+    def check_consumed(
+        self, table_or_arn: str, seen: list[Any], *, region: str | None = None
+    ) -> RemoteReport:
+        """``mock.check_consumed`` on the server: ``seen`` holds records in GetRecords'
+        wire shape (as a Node or Java consumer has them) or their eventIDs."""
+        name = "streamArn" if table_or_arn.startswith("arn:") else "table"
+        payload: dict[str, Any] = {name: table_or_arn, "seen": seen}
+        if region is not None:
+            payload["region"] = region
+        return RemoteReport(self._call("POST", "check-consumed", payload))
+
     def shutdown(self) -> None:
         """Stop a server started by ``dynastream-mock serve``."""
         self._call("POST", "shutdown", {})
 
     def __repr__(self) -> str:
         return f"RemoteMock({self.url!r})"
+
+
+class RemoteReport:
+    """A remote ``check_consumed`` report: ``ok``, the lists (records in GetRecords' wire
+    shape) and ``str()`` with the server's explanation."""
+
+    def __init__(self, answer: dict[str, Any]) -> None:
+        self.ok: bool = bool(answer["ok"])
+        self.missing: list[dict[str, Any]] = answer["missing"]
+        self.duplicated: list[dict[str, Any]] = answer["duplicated"]
+        self.out_of_order: list[dict[str, Any]] = answer["outOfOrder"]
+        self.unknown: list[dict[str, Any]] = answer["unknown"]
+        self._text: str = answer["text"]
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __str__(self) -> str:
+        return self._text
 
 
 class RemoteClock:

@@ -100,6 +100,21 @@ def split_shard(
         return made
 
 
+def rendered_records(
+    world: World, table_or_arn: str, *, region: str | None = None
+) -> list[tuple[str, dict[str, Any]]]:
+    """Every retained record with its shard id, parents before children, each shard in
+    sequence order, in GetRecords' wire shape (the control API's and the audit's view)."""
+    region_world, stream = find_stream(world, table_or_arn, region=region)
+    with region_world.lock:
+        region_world.touch()
+        return [
+            (shard.shard_id, render_record(record, region_world.region, stream.view_type))
+            for shard in stream.lineage_order()
+            for record in shard.retained()
+        ]
+
+
 def stream_records(
     world: World, table_or_arn: str, *, region: str | None = None
 ) -> list[dict[str, Any]]:
@@ -107,12 +122,7 @@ def stream_records(
 
     Each record is shaped as boto3's ``get_records()["Records"]`` returns it.
     """
-    region_world, stream = find_stream(world, table_or_arn, region=region)
-    with region_world.lock:
-        region_world.touch()
-        records = []
-        for shard in stream.lineage_order():
-            for record in shard.retained():
-                rendered = render_record(record, region_world.region, stream.view_type)
-                records.append(as_boto3_record(rendered))
-        return records
+    return [
+        as_boto3_record(rendered)
+        for _, rendered in rendered_records(world, table_or_arn, region=region)
+    ]

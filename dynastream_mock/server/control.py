@@ -15,9 +15,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 from .. import __version__
-from ..api.records import render_record
 from ..backend.arns import parse_arn
-from ..tools import find_stream
+from ..tools import rendered_records
 from ..triggers import Trigger, UrlHandler
 from ..wire.protocol import WireAnswer, encode_json
 
@@ -190,15 +189,34 @@ class ControlApi:
             raise ValueError("stream-records needs table= (a table name) or streamArn=")
         region = _first(query, "region")
         service = self.mock._running("stream_records")
-        region_world, stream = find_stream(service.world, named, region=region)
-        with region_world.lock:
-            region_world.touch()
-            records = [
-                render_record(record, region_world.region, stream.view_type)
-                for shard in stream.lineage_order()
-                for record in shard.retained()
-            ]
-        return {"Records": records}
+        records = rendered_records(service.world, named, region=region)
+        return {"Records": [record for _, record in records]}
+
+    @_route("POST", "/check-consumed")
+    def _check_consumed(self, params: dict[str, Any], query: dict[str, list[str]]) -> Any:
+        _only(params, ("table", "streamArn", "region", "seen"), "check-consumed")
+        named = params.get("streamArn") or params.get("table")
+        if named is None or "seen" not in params:
+            raise ValueError(
+                'check-consumed needs "table" (or "streamArn") and "seen": the records the '
+                "consumer processed, in GetRecords' shape, or their eventIDs"
+            )
+        service = self.mock._running("check_consumed")
+        records = rendered_records(service.world, named, region=params.get("region"))
+        wire = {record["eventID"]: record for _, record in records}
+        report = self.mock.check_consumed(named, params["seen"], region=params.get("region"))
+
+        def shown(listed: list[dict[str, Any]]) -> list[Any]:
+            return [wire.get(record["eventID"], record) for record in listed]
+
+        return {
+            "ok": report.ok,
+            "missing": shown(report.missing),
+            "duplicated": shown(report.duplicated),
+            "outOfOrder": shown(report.out_of_order),
+            "unknown": report.unknown,
+            "text": str(report),
+        }
 
     @_route("POST", "/faults")
     def _add_fault(self, params: dict[str, Any], query: dict[str, list[str]]) -> Any:

@@ -371,3 +371,21 @@ def test_a_url_handler_must_be_http(dynastream: MockStreams) -> None:
     create_stream_table(boto3.client("dynamodb", region_name=REGION))
     with pytest.raises(TypeError, match="handler as a callable"):
         dynastream.add_trigger("Users", "ftp://example", StartingPosition="LATEST")
+
+
+def test_check_consumed_remotely(
+    dynastream_server: MockServer, remote: RemoteMock, stream_arn: str
+) -> None:
+    status, _, body = _request(dynastream_server, "GET", "stream-records?table=Users")
+    records = body["Records"]
+    assert status == 200
+
+    assert remote.check_consumed("Users", records).ok
+    report = remote.check_consumed(stream_arn, [records[0]["eventID"], *records[:2]])
+    assert not report.ok
+    assert [r["eventID"] for r in report.missing] == [records[2]["eventID"]]
+    assert [r["eventID"] for r in report.duplicated] == [records[0]["eventID"]]
+    assert report.missing[0] == records[2]  # in GetRecords' wire shape
+    assert str(report).startswith("consumed incorrectly: 1 missing, 1 duplicated")
+    with pytest.raises(ValueError, match='needs "table"'):
+        remote._call("POST", "check-consumed", {"seen": []})
