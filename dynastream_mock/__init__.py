@@ -9,6 +9,7 @@
 __version__ = "0.1.0.dev0"
 
 from .audit import ConsumedReport
+from .chaos import Chaos, ChaosEvent
 from .clock import Clock
 from .faults import Fault, Faults
 from .mock import MockStreams, current, mock_streams
@@ -18,6 +19,8 @@ from .server import MockServer
 from .triggers import Invocation, LambdaContext, Trigger, TriggerParameters
 
 __all__ = [
+    "Chaos",
+    "ChaosEvent",
     "Clock",
     "ConsumedReport",
     "Fault",

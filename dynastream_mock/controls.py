@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from . import tools, triggers
 from .api.records import as_boto3_record
 from .audit import ConsumedReport, audit
+from .chaos import DEFAULT_RATES, Chaos
 from .intercept import active
 from .server import MockServer
 from .server.control import ControlApi
@@ -136,6 +137,50 @@ class Controls:
             self._running("stream_records").world, table_or_arn, region=region
         )
 
+    def chaos(
+        self,
+        seed: int,
+        *,
+        splits: float = DEFAULT_RATES["splits"],
+        throttles: float = DEFAULT_RATES["throttles"],
+        expiries: float = DEFAULT_RATES["expiries"],
+        server_errors: float = DEFAULT_RATES["server_errors"],
+        duplicates: float = DEFAULT_RATES["duplicates"],
+        table: str | None = None,
+        region: str | None = None,
+    ) -> Chaos:
+        """Run consumers through a reproducible storm from now on (see ``dynastream_mock.chaos``).
+
+        Before each Streams request (and each trigger delivery) one ``random.Random(seed)``
+        decides whether to split the request's open shard, throttle it, expire the shard's
+        iterators or answer an internal error (and for triggers, deliver a succeeded batch
+        again); each rate is a probability per request, 0 turns it off. ``table=`` and
+        ``region=`` narrow it to one stream. A new run replaces one in progress.
+        """
+        service = self._running("chaos")
+        run = Chaos(
+            seed,
+            splits=splits,
+            throttles=throttles,
+            expiries=expiries,
+            server_errors=server_errors,
+            duplicates=duplicates,
+            table=table,
+            region=region,
+        )
+        if service.chaos is not None:
+            service.chaos.stop()
+        service.chaos = run
+        return run
+
+    @property
+    def active_chaos(self) -> Chaos | None:
+        """The chaos run in progress, or None."""
+        service = self._service
+        if service is None or service.chaos is None or not service.chaos.active:
+            return None
+        return service.chaos
+
     def check_consumed(
         self, table_or_arn: str, seen: Iterable[object], *, region: str | None = None
     ) -> ConsumedReport:
@@ -151,7 +196,9 @@ class Controls:
             (shard_id, as_boto3_record(rendered))
             for shard_id, rendered in tools.rendered_records(world, table_or_arn, region=region)
         ]
-        return audit(retained, seen)
+        service = self._service
+        events = service.chaos.events if service is not None and service.chaos else ()
+        return audit(retained, seen, events)
 
     def add_trigger(
         self,
@@ -191,4 +238,7 @@ class Controls:
         Stops when no trigger can make progress. A failing batch gets one attempt per call
         (each half of a bisected batch too), so a test can count retries.
         """
-        return triggers.run_triggers(self._running("run_triggers").triggers)
+        service = self._running("run_triggers")
+        chaos = service.chaos if service.chaos is not None and service.chaos.active else None
+        duplicate = chaos._duplicate_delivery if chaos is not None else None
+        return triggers.run_triggers(service.triggers, duplicate)

@@ -101,8 +101,17 @@ class Fault:
         return self._error_class(message)
 
 
-def _table_and_shard(params: dict[str, Any]) -> tuple[str | None, str | None]:
-    """The table and shard a request is about, as far as its parameters tell."""
+@dataclass(frozen=True, slots=True)
+class RequestTarget:
+    """What a request is about, as far as its parameters tell (faults and chaos aim by it)."""
+
+    table: str | None
+    shard_id: str | None
+    stream_arn: str | None
+
+
+def target_of(params: dict[str, Any]) -> RequestTarget:
+    """The table, shard and stream a request names (directly, or inside its iterator)."""
     table = params.get("TableName")
     shard = params.get("ShardId")
     arn = params.get("StreamArn")
@@ -117,7 +126,11 @@ def _table_and_shard(params: dict[str, Any]) -> tuple[str | None, str | None]:
     parsed = parse_arn(arn) if table is None and isinstance(arn, str) else None
     if parsed is not None and parsed.table_name is not None:
         table = parsed.table_name
-    return (table if isinstance(table, str) else None, shard if isinstance(shard, str) else None)
+    return RequestTarget(
+        table if isinstance(table, str) else None,
+        shard if isinstance(shard, str) else None,
+        arn if isinstance(arn, str) else None,
+    )
 
 
 class Faults:
@@ -194,7 +207,8 @@ class Faults:
             candidates = [f for f in self._faults if f.operation == operation and f._remaining]
             if not candidates:
                 return None
-            table, shard = _table_and_shard(params)
+            target = target_of(params)
+            table, shard = target.table, target.shard_id
             for fault in candidates:
                 if fault.table is not None and fault.table != table:
                     continue

@@ -77,7 +77,10 @@ def dynastream(request: pytest.FixtureRequest) -> Iterator[MockStreams]:
     ...     dynastream.clock.freeze()
     ...     dynastream.clock.advance(seconds=5)
     """
-    with mock_streams(**marker_options(request.node.iter_markers(MARKER))) as mock:
+    options = marker_options(request.node.iter_markers(MARKER))
+    chaos = options.pop("chaos", None)
+    with mock_streams(**options) as mock:
+        _start_chaos(mock, chaos)
         yield mock
 
 
@@ -91,5 +94,19 @@ def dynastream_server(request: pytest.FixtureRequest) -> Iterator[MockServer]:
     ...     dynastream_server.mock.clock.advance(minutes=16)
     """
     options = marker_options(request.node.iter_markers(MARKER))
+    chaos = options.pop("chaos", None)
     with mock_streams(**options) as mock, mock.serve_http(port=0) as server:
+        _start_chaos(mock, chaos)
         yield server
+
+
+def _start_chaos(mock: MockStreams, chaos: Any) -> None:
+    # The marker's chaos={"seed": N, ...} key is mock.chaos(**value), not a mock option.
+    if chaos is None:
+        return
+    if not isinstance(chaos, dict) or "seed" not in chaos:
+        raise TypeError(
+            f"@pytest.mark.{MARKER}(chaos=...) takes a dict of mock.chaos() arguments with a "
+            f'"seed", e.g. chaos={{"seed": 7}}; got {chaos!r}'
+        )
+    mock.chaos(**chaos)

@@ -15,6 +15,7 @@ from .api.dispatch import dispatch
 from .backend.readers import ANONYMOUS, Reader
 from .backend.settings import Settings
 from .backend.world import RegionWorld, World
+from .chaos import Chaos
 from .clock import Clock
 from .errors import AwsError, InternalServerError
 from .faults import Faults
@@ -60,11 +61,16 @@ class Service:
         self.world = World(settings, clock, partition_id)
         #: The Lambda triggers, oldest first.
         self.triggers: list[Trigger] = []
+        #: The chaos run in progress, if any (``mock.chaos``).
+        self.chaos: Chaos | None = None
 
     def reset(self) -> None:
         """Empty everything a run accumulated (tables, streams, triggers, faults)."""
         self.faults._clear()
         self.triggers = []
+        if self.chaos is not None:
+            self.chaos.stop()
+            self.chaos = None
         self.world = World(self.settings, self.clock, partition_id)
 
     def region(self, account_id: str | None, region: str) -> RegionWorld:
@@ -87,9 +93,12 @@ class Service:
         """
         world = self.region(account_id, region)
         faults = self.faults
+        chaos = self.chaos if self.chaos is not None and self.chaos.active else None
 
         def run(operation: str, params: dict[str, Any]) -> dict[str, Any]:
             injected = faults._take(operation, params)
+            if injected is None and chaos is not None and service == "dynamodbstreams":
+                injected = chaos._before_request(world, operation, params)
             if injected is not None:
                 raise injected
             return dispatch(world, service, operation, params, reader)

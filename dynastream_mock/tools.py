@@ -10,6 +10,7 @@ from typing import Any
 
 from .api.records import as_boto3_record, render_record
 from .backend.arns import is_arn, parse_arn
+from .backend.shards import Shard
 from .backend.streams import Stream
 from .backend.world import RegionWorld, World
 
@@ -81,7 +82,7 @@ def split_shard(
         raise ValueError(f"split_shard() needs children= of at least 1, got {children!r}")
     region_world, stream = find_stream(world, table_or_arn, region=region, enabled_only=True)
     with region_world.lock:
-        now = region_world.touch()
+        region_world.touch()
         if not stream.is_enabled:
             raise ValueError(f"the stream {stream.arn!r} is disabled; its shards are closed")
         open_shards = stream.open_shards()
@@ -92,12 +93,22 @@ def split_shard(
                 raise ValueError(f"no open shard {shard_id!r}; open shards: {listed}")
         made: list[str] = []
         for shard in open_shards:
-            made.extend(child.shard_id for child in stream.split(shard, children, now))
-        rollover = region_world.settings.shard_rollover_ms
-        if rollover is not None:
-            region_world.schedule(now + rollover)
-        region_world.schedule(now + region_world.settings.retention_ms)
+            made.extend(split_open_shard(region_world, stream, shard, children))
         return made
+
+
+def split_open_shard(
+    region_world: RegionWorld, stream: Stream, shard: Shard, children: int
+) -> list[str]:
+    """Close ``shard`` (open, of an enabled stream) and open ``children`` dividing its range;
+    the caller holds the region's lock."""
+    now = region_world.now_ms()
+    made = [child.shard_id for child in stream.split(shard, children, now)]
+    rollover = region_world.settings.shard_rollover_ms
+    if rollover is not None:
+        region_world.schedule(now + rollover)
+    region_world.schedule(now + region_world.settings.retention_ms)
+    return made
 
 
 def rendered_records(

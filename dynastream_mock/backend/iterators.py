@@ -27,6 +27,9 @@ class IteratorPosition:
     shard_id: str
     position: int
     issued_ms: int
+    #: The shard's iterator generation at issue: expiring a shard's iterators (chaos) moves
+    #: the shard's on, and every iterator of an older one has expired.
+    generation: int = 0
 
 
 class InvalidIterator(Exception):
@@ -39,7 +42,7 @@ def _mac(message: bytes) -> str:
 
 
 def encode_iterator(where: IteratorPosition) -> str:
-    payload = f"{where.shard_id}|{where.position}|{where.issued_ms}"
+    payload = f"{where.shard_id}|{where.position}|{where.issued_ms}|{where.generation}"
     body = base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
     signed = f"{where.stream_arn}|1|{body}"
     return f"{signed}.{_mac(signed.encode())}"
@@ -55,7 +58,7 @@ def decode_iterator(token: str) -> IteratorPosition:
     arn, _, rest = signed.partition("|1|")
     try:
         payload = base64.urlsafe_b64decode(rest + "=" * (-len(rest) % 4)).decode()
-        shard_id, position, issued = payload.split("|")
-        return IteratorPosition(arn, shard_id, int(position), int(issued))
+        shard_id, position, issued, generation = payload.split("|")
+        return IteratorPosition(arn, shard_id, int(position), int(issued), int(generation))
     except (ValueError, UnicodeDecodeError) as error:  # only reachable with a forged MAC
         raise InvalidIterator(token) from error

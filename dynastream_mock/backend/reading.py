@@ -80,8 +80,15 @@ def get_shard_iterator(
         if sequence <= shard.trimmed_through:
             raise TrimmedDataAccessException("The data you are trying to access has been trimmed.")
         position = sequence if iterator_type == "AT_SEQUENCE_NUMBER" else sequence + 1
-    where = IteratorPosition(stream.arn, shard.shard_id, position, now)
+    where = IteratorPosition(stream.arn, shard.shard_id, position, now, shard.iterator_generation)
     return encode_iterator(where)
+
+
+def expire_iterators(world: RegionWorld, stream_arn: str, shard_id: str) -> None:
+    """Expire every iterator of the shard issued until now, as 15 minutes would; new ones
+    work. One generation per shard, nothing per iterator."""
+    shard = find_shard(world.stream(stream_arn), shard_id)
+    shard.iterator_generation += 1
 
 
 def get_records(world: RegionWorld, where: IteratorPosition, limit: int, reader: Reader) -> Page:
@@ -90,7 +97,10 @@ def get_records(world: RegionWorld, where: IteratorPosition, limit: int, reader:
     now = world.touch()
     stream = world.stream(where.stream_arn)
     shard = find_shard(stream, where.shard_id)
-    if due.iterator_expired(where.issued_ms, now, world.settings):
+    if (
+        due.iterator_expired(where.issued_ms, now, world.settings)
+        or where.generation < shard.iterator_generation
+    ):
         raise ExpiredIteratorException("The provided iterator exceeds the maximum age allowed.")
     if where.position <= shard.trimmed_through:
         raise TrimmedDataAccessException("The data you are trying to access has been trimmed.")
@@ -103,5 +113,7 @@ def get_records(world: RegionWorld, where: IteratorPosition, limit: int, reader:
         readers.release(stream, shard, reader)
         return Page(records, None, stream.view_type)
     readers.note_read(world.settings, shard, reader, now)
-    next_where = IteratorPosition(stream.arn, shard.shard_id, position, now)
+    next_where = IteratorPosition(
+        stream.arn, shard.shard_id, position, now, shard.iterator_generation
+    )
     return Page(records, encode_iterator(next_where), stream.view_type)

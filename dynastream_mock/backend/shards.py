@@ -51,6 +51,8 @@ class Shard:
     closed_ms: int | None = None
     #: Highest sequence number trimmed away (0: nothing trimmed yet).
     trimmed_through: int = 0
+    #: Iterators issued at an older generation have expired (see ``expire_iterators``).
+    iterator_generation: int = 0
     #: Reader key -> virtual time of its last GetRecords, for the throttle (readers.py).
     readers: dict[str, int] = field(default_factory=dict)
     _records: list[StreamRecord] = field(default_factory=list)

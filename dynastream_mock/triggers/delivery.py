@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,7 +48,14 @@ _RUN_LOCK = threading.RLock()
 _READ_CHUNK = 1000
 
 
-def run_triggers(registry: list[Trigger]) -> list[Invocation]:
+#: Asked after a batch succeeded whether to deliver it a second time (chaos: Lambda's
+#: at-least-once delivery); given the stream ARN and the shard id.
+DuplicateHook = Callable[[str, str], bool]
+
+
+def run_triggers(
+    registry: list[Trigger], duplicate: DuplicateHook | None = None
+) -> list[Invocation]:
     """Make every invocation that is due, until no trigger can make progress."""
     made: list[Invocation] = []
     with _RUN_LOCK:
@@ -61,7 +68,7 @@ def run_triggers(registry: list[Trigger]) -> list[Invocation]:
         while progress:
             progress = False
             for trigger in list(registry):
-                if trigger._enabled and _advance(trigger, made):
+                if trigger._enabled and _advance(trigger, made, duplicate):
                     progress = True
     return made
 
@@ -78,7 +85,7 @@ def _claim_slots(trigger: Trigger) -> None:
             trigger._claim_all(stream, now)
 
 
-def _advance(trigger: Trigger, made: list[Invocation]) -> bool:
+def _advance(trigger: Trigger, made: list[Invocation], duplicate: DuplicateHook | None) -> bool:
     region = trigger._region_world
     with region.lock:
         region.touch()
@@ -102,7 +109,7 @@ def _advance(trigger: Trigger, made: list[Invocation]) -> bool:
             if not trigger._claim(stream, shard, region.touch()):
                 continue  # throttled: two other readers hold the shard
         for lane in cursor.lanes:
-            while _step(trigger, stream, shard, lane, made):
+            while _step(trigger, stream, shard, lane, made, duplicate):
                 progress = True
         with region.lock:
             if cursor.finished:
@@ -119,7 +126,12 @@ class _Notices:
 
 
 def _step(
-    trigger: Trigger, stream: Stream, shard: Shard, lane: Lane, made: list[Invocation]
+    trigger: Trigger,
+    stream: Stream,
+    shard: Shard,
+    lane: Lane,
+    made: list[Invocation],
+    duplicate: DuplicateHook | None = None,
 ) -> bool:
     """Do one thing on a lane (an invocation, or passing records over); False when idle."""
     region = trigger._region_world
@@ -136,6 +148,15 @@ def _step(
         invocation, outcome = _invoke(trigger, shard, plan, event, context)
         made.append(invocation)
         trigger.invocations.append(invocation)
+        if (
+            outcome.kind == SUCCESS
+            and duplicate is not None
+            and duplicate(stream.arn, shard.shard_id)
+        ):
+            # Delivered again after it succeeded; progress is already made.
+            again, _ = _invoke(trigger, shard, plan, event, context)
+            made.append(again)
+            trigger.invocations.append(again)
         with region.lock:
             _apply(trigger, stream, shard, lane, plan, outcome, region.touch(), notices)
         return True

@@ -22,6 +22,7 @@ def test_describe_limits_answers_the_default_quotas(ddb: Any) -> None:
     }
 
 
+@pytest.mark.in_process_only("DescribeEndpoints answers each door's own address")
 @pytest.mark.parametrize(
     ("region", "address"),
     [
