@@ -25,6 +25,7 @@ from urllib.parse import urlencode
 from botocore.exceptions import ClientError
 
 from .api.records import as_boto3_record
+from .chaos import ChaosEvent
 
 _TIMEOUT_S = 30.0
 _EXCEPTIONS: dict[str, type[Exception]] = {
@@ -122,6 +123,14 @@ class RemoteMock:
         count: int = self._call("POST", "run-triggers", {})["invocations"]
         return count
 
+    def chaos(self, seed: int, **rates: Any) -> RemoteChaos:
+        """``mock.chaos`` on the server (``splits=``, ``throttles=``, ``expiries=``,
+        ``server_errors=``, ``duplicates=``, ``table=``, ``region=``)."""
+        names = {"server_errors": "serverErrors"}
+        payload = {"seed": seed, **{names.get(k, k): v for k, v in rates.items()}}
+        self._call("POST", "chaos", payload)
+        return RemoteChaos(self)
+
     def check_consumed(
         self, table_or_arn: str, seen: list[Any], *, region: str | None = None
     ) -> RemoteReport:
@@ -139,6 +148,23 @@ class RemoteMock:
 
     def __repr__(self) -> str:
         return f"RemoteMock({self.url!r})"
+
+
+class RemoteChaos:
+    """A chaos run on a remote mock: ``events`` (read live) and ``stop()``."""
+
+    def __init__(self, remote: RemoteMock) -> None:
+        self._remote = remote
+
+    @property
+    def events(self) -> list[ChaosEvent]:
+        listed = self._remote._call("GET", "chaos")["events"]
+        return [
+            ChaosEvent(e["kind"], e["operation"], e["shardId"], e["requestIndex"]) for e in listed
+        ]
+
+    def stop(self) -> None:
+        self._remote._call("DELETE", "chaos")
 
 
 class RemoteReport:

@@ -192,6 +192,40 @@ class ControlApi:
         records = rendered_records(service.world, named, region=region)
         return {"Records": [record for _, record in records]}
 
+    @_route("POST", "/chaos")
+    def _start_chaos(self, params: dict[str, Any], query: dict[str, list[str]]) -> Any:
+        names = ("seed", "splits", "throttles", "expiries", "serverErrors", "duplicates")
+        _only(params, (*names, "table", "region"), "chaos")
+        if "seed" not in params:
+            raise ValueError('chaos needs "seed" (a whole number), e.g. {"seed": 7}')
+        arguments = {_snake(name): value for name, value in params.items()}
+        run = self.mock.chaos(**arguments)
+        return {"seed": run.seed, "rates": run.rates, "table": run.table, "region": run.region}
+
+    @_route("GET", "/chaos")
+    def _chaos_events(self, params: dict[str, Any], query: dict[str, list[str]]) -> Any:
+        service = self.mock._running("chaos")
+        run = service.chaos
+        events = [] if run is None else run.events
+        return {
+            "active": run is not None and run.active,
+            "events": [
+                {
+                    "kind": e.kind,
+                    "operation": e.operation,
+                    "shardId": e.shard_id,
+                    "requestIndex": e.request_index,
+                }
+                for e in events
+            ],
+        }
+
+    @_route("DELETE", "/chaos")
+    def _stop_chaos(self, params: dict[str, Any], query: dict[str, list[str]]) -> Any:
+        run = self.mock._running("chaos").chaos
+        if run is not None:
+            run.stop()
+
     @_route("POST", "/check-consumed")
     def _check_consumed(self, params: dict[str, Any], query: dict[str, list[str]]) -> Any:
         _only(params, ("table", "streamArn", "region", "seen"), "check-consumed")
@@ -287,6 +321,10 @@ class ControlApi:
             )
         self._shutdown()
         return {"status": "stopping"}
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
 
 
 def _first(query: dict[str, list[str]], name: str) -> str | None:

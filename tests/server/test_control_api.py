@@ -389,3 +389,22 @@ def test_check_consumed_remotely(
     assert str(report).startswith("consumed incorrectly: 1 missing, 1 duplicated")
     with pytest.raises(ValueError, match='needs "table"'):
         remote._call("POST", "check-consumed", {"seen": []})
+
+
+def test_chaos_remotely(dynastream_server: MockServer, remote: RemoteMock, stream_arn: str) -> None:
+    _, streams = _remote_clients(dynastream_server)
+    chaos = remote.chaos(7, throttles=1.0, splits=0, expiries=0, server_errors=0)
+    with pytest.raises(ClientError) as throttled:
+        streams.describe_stream(StreamArn=stream_arn)
+    assert throttled.value.response["Error"]["Code"] == "LimitExceededException"
+    (event,) = chaos.events
+    assert (event.kind, event.operation, event.request_index) == ("throttle", "DescribeStream", 0)
+    assert dynastream_server.mock is not None
+    assert dynastream_server.mock.active_chaos is not None
+    chaos.stop()
+    assert dynastream_server.mock.active_chaos is None
+    assert streams.describe_stream(StreamArn=stream_arn)["StreamDescription"]["StreamArn"]
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        remote.chaos(1, throttles=3)
+    with pytest.raises(ValueError, match='needs "seed"'):
+        remote._call("POST", "chaos", {})
