@@ -33,6 +33,7 @@ def run_example(name: str) -> list[str]:
 
 def test_every_example_is_tested_here() -> None:
     tested = {
+        "consumer_bugs.py",
         "replicate_region.py",
         "sales_totals.py",
         "search_index.py",
@@ -135,3 +136,68 @@ def test_stream_consumer_run_alone_reads_across_a_split_in_order() -> None:
         "  INSERT after-split-2",
         "checkpoints kept, one per shard that had records: 3",
     ]
+
+
+def test_consumer_bugs_are_each_caught_and_the_correct_ways_pass() -> None:
+    lines = run_example("consumer_bugs.py")
+    text = "\n".join(lines)
+
+    headers = [line for line in lines if line.startswith("== ")]
+    verdicts = [lines[lines.index(h) + 1].strip() for h in headers]
+    assert headers == [
+        "== bug 1: children opened at LATEST",
+        "== bug 2: expiry answered with TRIM_HORIZON",
+        "== bug 3: children before their parent",
+        "== bug 4: a Lambda handler applying a batch twice",
+        "== fixed: the handler deduplicates by eventID",
+        "== correct: the lineage consumer",
+    ]
+    assert verdicts == [
+        "consumed incorrectly: 2 missing, 0 duplicated, 0 out of order, of 4 retained",
+        "consumed incorrectly: 0 missing, 2 duplicated, 0 out of order, of 4 retained",
+        "consumed incorrectly: 0 missing, 0 duplicated, 2 out of order, of 4 retained",
+        "consumed incorrectly: 0 missing, 2 duplicated, 0 out of order, of 2 retained",
+        "consumed correctly: all 2 retained records, each once, every key in order "
+        "(0 unknown ignored)",
+        "consumed correctly: all 4 retained records, each once, every key in order "
+        "(0 unknown ignored)",
+    ]
+    assert "after chaos: #0 Invoke: duplicate on shardId-" in text
+
+
+@pytest.mark.parametrize("seed", range(1, 21))
+def test_the_lineage_consumer_passes_under_chaos(seed: int) -> None:
+    sys.path.insert(0, str(EXAMPLES))
+    try:
+        from stream_consumer import StreamConsumer
+    finally:
+        sys.path.remove(str(EXAMPLES))
+    import boto3
+
+    from dynastream_mock import mock_streams
+
+    with mock_streams(partitions=4) as mock:
+        mock.clock.freeze()
+        ddb = boto3.client("dynamodb", region_name="eu-west-1")
+        streams = boto3.client("dynamodbstreams", region_name="eu-west-1")
+        arn = ddb.create_table(
+            TableName="Users",
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+            StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
+        )["TableDescription"]["LatestStreamArn"]
+        chaos = mock.chaos(seed=seed)
+        consumer = StreamConsumer(streams, arn)
+        seen = []
+        for batch in range(10):  # 1,000 writes on 4 partitions, read as they come
+            for number in range(100):
+                index = batch * 100 + number
+                item = {"id": {"S": f"k{index % 50}"}, "n": {"N": str(index)}}
+                ddb.put_item(TableName="Users", Item=item)
+            seen += consumer.poll()
+        report = mock.check_consumed("Users", seen)
+        assert report.ok, f"seed {seed}: {report}"
+        assert len(seen) == 1000
+        assert consumer.requests <= 2000, f"seed {seed}: {consumer.requests} Streams requests"
+        assert chaos.events, f"seed {seed}: chaos did nothing"
