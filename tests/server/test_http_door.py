@@ -369,3 +369,35 @@ def test_expect_100_continue_is_honoured(dynastream_server: MockServer) -> None:
             pass
         raw.sendall(body)
         assert reader.readline().startswith(b"HTTP/1.1 200 ")
+
+
+def test_stop_lets_a_request_in_flight_finish(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from dynastream_mock.service import Service
+
+    started = threading.Event()
+    original = Service.answer
+
+    def slow_answer(self: Service, *args: Any, **kwargs: Any) -> Any:
+        started.set()
+        time.sleep(0.3)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Service, "answer", slow_answer)
+    answers: list[int] = []
+    with mock_streams() as mock:
+        server = mock.serve_http()
+
+        def request() -> None:
+            status, _, _ = _raw(
+                server, "POST", "/", b"{}", **{"X-Amz-Target": "DynamoDB_20120810.ListTables"}
+            )
+            answers.append(status)
+
+        client = threading.Thread(target=request)
+        client.start()
+        assert started.wait(5)
+        server.stop()  # while the request is being answered
+        client.join(5)
+    assert answers == [200]
