@@ -30,6 +30,7 @@ from .errors import (
     ProvisionedThroughputExceededException,
 )
 from .faults import target_of
+from .tools import split_open_shard
 
 if TYPE_CHECKING:
     from .backend.world import RegionWorld
@@ -163,8 +164,6 @@ class Chaos:
             elif kind == "split":
                 if not (shard.is_open and stream.is_enabled):
                     return None
-                from .tools import split_open_shard
-
                 split_open_shard(world, stream, shard, 2)
         self._note(kind, operation, target.shard_id, index)
         return None

@@ -192,12 +192,15 @@ class Controls:
         key); ``report.ok`` for the assertion, ``str(report)`` to explain a failure.
         """
         world = self._running("check_consumed").world
-        retained = [
-            (shard_id, as_boto3_record(rendered))
-            for shard_id, rendered in tools.rendered_records(world, table_or_arn, region=region)
-        ]
-        service = self._service
-        events = service.chaos.events if service is not None and service.chaos else ()
+        return self._audit(tools.rendered_records(world, table_or_arn, region=region), seen)
+
+    def _audit(
+        self, rendered: list[tuple[str, dict[str, Any]]], seen: Iterable[object]
+    ) -> ConsumedReport:
+        """The audit of ``seen`` against already rendered records (shard id, wire record)."""
+        service = self._running("check_consumed")
+        retained = [(shard_id, as_boto3_record(record)) for shard_id, record in rendered]
+        events = service.chaos.events if service.chaos is not None else ()
         return audit(retained, seen, events)
 
     def add_trigger(

@@ -238,7 +238,7 @@ class ControlApi:
         service = self.mock._running("check_consumed")
         records = rendered_records(service.world, named, region=params.get("region"))
         wire = {record["eventID"]: record for _, record in records}
-        report = self.mock.check_consumed(named, params["seen"], region=params.get("region"))
+        report = self.mock._audit(records, params["seen"])  # rendered once, for both views
 
         def shown(listed: list[dict[str, Any]]) -> list[Any]:
             return [wire.get(record["eventID"], record) for record in listed]
