@@ -119,6 +119,13 @@ def _indexes(
                         f"table hash key: {table_key.hash_name}"
                     )
             projection = index["Projection"]
+            if projection.get("NonKeyAttributes") is not None and (
+                projection.get("ProjectionType") != "INCLUDE"
+            ):
+                raise ValidationException(
+                    "No attributes should be specified to be projected unless projection "
+                    "type is INCLUDE"
+                )
             read = write = None
             if kind == "GLOBAL" and billing_mode == "PROVISIONED":
                 read, write = _throughput(index, billing_mode, f" for index {name}")
@@ -214,6 +221,8 @@ def _describe_index(world: RegionWorld, table: Table, index: IndexDefinition) ->
 @handles("dynamodb", "CreateTable")
 def create_table(world: RegionWorld, params: Params) -> Result:
     definitions: dict[str, str] = {}
+    if not params.get("AttributeDefinitions"):
+        raise ValidationException("No Attribute Schema Defined")
     for definition in params["AttributeDefinitions"]:
         name = definition["AttributeName"]
         if name in definitions:
@@ -257,9 +266,23 @@ def describe_table_handler(world: RegionWorld, params: Params) -> Result:
 def delete_table(world: RegionWorld, params: Params) -> Result:
     table_settings.check_deletable(world.table(params["TableName"]))
     table = world.delete_table(params["TableName"])
-    description = describe_table(world, table)
+    whole = describe_table(world, table)
+    # AWS answers DeleteTable with a short description: no schema, indexes or stream.
+    description = {name: whole[name] for name in _DELETED_TABLE_MEMBERS if name in whole}
     description["TableStatus"] = "DELETING"
     return {"TableDescription": description}
+
+
+_DELETED_TABLE_MEMBERS = (
+    "TableName",
+    "TableStatus",
+    "ProvisionedThroughput",
+    "TableSizeBytes",
+    "ItemCount",
+    "TableArn",
+    "TableId",
+    "BillingModeSummary",
+)
 
 
 @handles("dynamodb", "ListTables")
@@ -278,6 +301,19 @@ def list_tables(world: RegionWorld, params: Params) -> Result:
 _GLOBAL_TABLE_MEMBERS = ("ReplicaUpdates", "MultiRegionConsistency", "GlobalTableWitnessUpdates")
 
 
+def _check_something_to_update(table: Table, params: Params) -> None:
+    """An UpdateTable that names no change is refused (DynamoDB: "Nothing to update")."""
+    changes = {
+        name
+        for name, value in params.items()
+        if value is not None and name != "TableName"
+    }
+    if changes == {"BillingMode"} and params["BillingMode"] == table.settings.billing_mode:
+        changes = set()
+    if not changes:
+        raise ValidationException("Nothing to update")
+
+
 @handles("dynamodb", "UpdateTable")
 def update_table(world: RegionWorld, params: Params) -> Result:
     unsupported = [name for name in _GLOBAL_TABLE_MEMBERS if params.get(name) is not None]
@@ -294,6 +330,7 @@ def update_table(world: RegionWorld, params: Params) -> Result:
             f"Attempt to change a resource which is still in use: Table is being updated: "
             f"{table.name}"
         )
+    _check_something_to_update(table, params)
     table_settings.check_update(world, table, params)
     enabled, view_type = _stream_view_type(params.get("StreamSpecification"))
     billing_mode = params.get("BillingMode") or table.settings.billing_mode

@@ -81,14 +81,21 @@ def _shards_after(stream: Stream, shards: list[Shard], start: str | None) -> lis
 def describe_stream(world: RegionWorld, params: Params) -> Result:
     arn = params["StreamArn"]
     check_stream_arn(arn)
-    stream = world.stream(arn)
-    shards = list(stream.lineage_order())
     shard_filter = params.get("ShardFilter")
     if shard_filter is not None:
-        # The only filter type (the validator refuses others); without a ShardId it
-        # matches nothing, as DynamoDB answers.
-        parent = shard_filter.get("ShardId")
-        shards = [shard for shard in shards if parent and shard.parent_id == parent]
+        # The model makes both members optional; DynamoDB requires them.
+        for member, path in (("Type", "type"), ("ShardId", "shardId")):
+            if shard_filter.get(member) is None:
+                raise ValidationException(
+                    f"1 validation error detected: Value null at 'shardFilter.{path}' failed "
+                    "to satisfy constraint: Member must not be null"
+                )
+    stream = world.stream(arn)
+    shards = list(stream.lineage_order())
+    if shard_filter is not None:
+        # CHILD_SHARDS is the only filter type (the validator refuses others).
+        parent = shard_filter["ShardId"]
+        shards = [shard for shard in shards if shard.parent_id == parent]
     shards = _shards_after(stream, shards, params.get("ExclusiveStartShardId"))
     limit = params.get("Limit") or 100
     description: dict[str, Any] = {

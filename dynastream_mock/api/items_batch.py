@@ -31,6 +31,7 @@ MAX_GETS: Final = 100
 #: BatchGetItem answers at most this much; the rest comes back as UnprocessedKeys.
 MAX_GET_BYTES: Final = 16 * 1024 * 1024
 _DUPLICATES = "Provided list of item keys contains duplicates"
+_EMPTY_WRITES = "The batch write request list for a table cannot be null or empty"
 # AWS reuses the AttributeValue text for a WriteRequest that is not exactly one request.
 _NOT_ONE_REQUEST = (
     "Supplied AttributeValue has more than one datatypes set, "
@@ -49,6 +50,9 @@ def _key_part_of(table: Table, item: Mapping[str, Any]) -> dict[str, Any]:
 @handles("dynamodb", "BatchWriteItem")
 def batch_write_item(world: RegionWorld, params: Params) -> Result:
     request_items: dict[str, list[dict[str, Any]]] = params["RequestItems"]
+    for name, requests in request_items.items():
+        if requests is None:  # the validator passes a null list on, as Coral does
+            raise ValidationException(f"{_EMPTY_WRITES}: {name}")
     if sum(len(requests) for requests in request_items.values()) > MAX_WRITES:
         raise ValidationException("Too many items requested for the BatchWriteItem call")
     normalized: dict[str, list[tuple[values.Item, int] | values.Item]] = {}
@@ -97,6 +101,12 @@ def batch_write_item(world: RegionWorld, params: Params) -> Result:
 @handles("dynamodb", "BatchGetItem")
 def batch_get_item(world: RegionWorld, params: Params) -> Result:
     request_items: dict[str, dict[str, Any]] = params["RequestItems"]
+    for name, request in request_items.items():
+        if request is None:
+            raise ValidationException(
+                f"The list of keys in RequestItems for BatchGetItem is required: {name} has "
+                "empty list"
+            )
     if sum(len(request["Keys"]) for request in request_items.values()) > MAX_GETS:
         raise ValidationException("Too many items requested for the BatchGetItem call")
     plans = []

@@ -55,6 +55,7 @@ _OPERATION: Final = {
     "Update": "UpdateItem",
 }
 _SAME_ITEM: Final = "Transaction request cannot include multiple operations on one item"
+_KEY_TYPE_MISMATCH: Final = "One or more parameter values were invalid: Type mismatch for key"
 _UPDATE_TOO_BIG: Final = "Item size to update has exceeded the maximum allowed size"
 
 
@@ -117,6 +118,22 @@ def _resolve(world: RegionWorld, action: _Action) -> None:
         check_key_not_updated(table.key_schema.names, targets)
 
 
+def _key_type_mismatch(action: _Action, error: ValidationException) -> str | None:
+    """The cancellation message when ``error`` says the action's key has a wrong type."""
+    if error.message.startswith(_KEY_TYPE_MISMATCH):
+        return error.message
+    key = action.request.get("Key")
+    names_match = (
+        action.table is not None
+        and isinstance(key, dict)
+        and set(key) == set(action.table.key_schema.names)
+    )
+    # A Key with the schema's names that still does not match has a value of the wrong type.
+    if error.message == keys.KEY_MISMATCH and names_match:
+        return _KEY_TYPE_MISMATCH
+    return None
+
+
 def _evaluate(action: _Action) -> dict[str, Any]:
     """The action's cancellation reason against the items as they are now."""
     table, key = action.table, action.key
@@ -164,8 +181,17 @@ def _fingerprint(params: Params) -> str:
 def transact_write_items(world: RegionWorld, params: Params) -> Result:
     actions = [_parse(entry) for entry in params["TransactItems"]]
     seen: set[tuple[str, KeyTuple]] = set()
-    for action in actions:
-        _resolve(world, action)
+    # A key of the wrong type cancels the transaction, with that action's reason (AWS).
+    mistyped: dict[int, dict[str, Any]] = {}
+    for position, action in enumerate(actions):
+        try:
+            _resolve(world, action)
+        except ValidationException as error:
+            message = _key_type_mismatch(action, error)
+            if message is None:
+                raise
+            mistyped[position] = {"Code": "ValidationError", "Message": message}
+            continue
         assert action.table is not None and action.key is not None
         target = (action.table.name, action.key)
         if target in seen:
@@ -175,10 +201,13 @@ def transact_write_items(world: RegionWorld, params: Params) -> Result:
     ledger = world.token_ledger
     fingerprint = _fingerprint(params) if token is not None else ""
     now = world.now_ms()
-    if token is not None and ledger.lookup(token, fingerprint, now):
+    if token is not None and not mistyped and ledger.lookup(token, fingerprint, now):
         # A replay changes nothing; it reports the reads it made (API reference).
         return _with_capacity({}, params, actions, replay=True)
-    reasons = [_evaluate(action) for action in actions]
+    reasons = [
+        mistyped[position] if position in mistyped else _evaluate(action)
+        for position, action in enumerate(actions)
+    ]
     if any(reason["Code"] != "None" for reason in reasons):
         codes = ", ".join(reason["Code"] for reason in reasons)
         raise TransactionCanceledException(

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Context, Decimal
 from typing import Any
 
-from dynastream_mock.errors import ValidationException, invalid_parameters
+from dynastream_mock.errors import SerializationException, ValidationException, invalid_parameters
 
 __all__ = [
     "MAX_NESTING_DEPTH",
@@ -245,6 +245,23 @@ def b64_bytes(text: str | bytes) -> bytes:
         return text.encode("utf-8")
 
 
+def check_base64(text: str | bytes) -> None:
+    """Refuse a wire-form binary value that is not padded base64, as DynamoDB's parser does."""
+    if isinstance(text, bytes | bytearray):
+        return
+    if len(text) % 4:
+        raise SerializationException(
+            f"Base64 encoded length is expected a multiple of 4 bytes but found: {len(text)}"
+        )
+    try:
+        base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise SerializationException(
+            "Invalid Base64 encoded binary value: only A-Z, a-z, 0-9, '+', '/' and '=' "
+            "padding are allowed"
+        ) from None
+
+
 # ---------------------------------------------------------------------------------------------
 # Validation
 
@@ -316,6 +333,7 @@ def normalize_value(value: Any, depth: int = 0) -> AttributeValue:
     if kind == "B":
         if not isinstance(inner, str | bytes):
             raise ValidationException(_MSG_EMPTY)
+        check_base64(inner)
         return value if len(value) == 1 else {"B": inner}
     if kind == "BOOL":
         if not isinstance(inner, bool):
@@ -363,6 +381,10 @@ def _normalize_set(kind: str, members: Any) -> AttributeValue:
         if len(set(canonical)) != len(canonical):
             raise ValidationException("Input collection contains duplicates")
         return {"NS": canonical}
+    for member in members:
+        if not isinstance(member, str | bytes):
+            raise ValidationException(_MSG_EMPTY)
+        check_base64(member)
     if len({b64_bytes(m) for m in members}) != len(members):
         raise invalid_parameters("Input collection of type BS contains duplicates.")
     return {"BS": list(members)}

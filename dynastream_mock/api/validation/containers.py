@@ -120,6 +120,9 @@ class ListNode(Node):
                     member.check(x, f"{path}.{i}.member", out)
                     if limited and broken is None and member.violates(x):
                         broken = x
+                else:
+                    # A null structure in a list would reach the handler as nothing at all.
+                    out.append((None, None, f"{path}.{i}.member", NOT_NULL))
         else:
             for x in v:
                 if x is not None:
