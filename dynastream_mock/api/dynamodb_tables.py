@@ -226,7 +226,7 @@ def create_table(world: RegionWorld, params: Params) -> Result:
     for definition in params["AttributeDefinitions"]:
         name = definition["AttributeName"]
         if name in definitions:
-            raise invalid_parameters(f"Duplicate AttributeName in AttributeDefinitions: {name}")
+            raise ValidationException("Cannot have two attributes with the same name")
         definitions[name] = definition["AttributeType"]
     key = _key_schema(params["KeySchema"], definitions, table=True)
     billing_mode = params.get("BillingMode") or "PROVISIONED"

@@ -353,10 +353,17 @@ def _plan_create(
     name = action["IndexName"]
     if name in table.index_stores or name in table.deleting_indexes:
         raise ValidationException("Attempting to create an index which already exists")
-    requested = {
-        definition["AttributeName"]: definition["AttributeType"]
-        for definition in params.get("AttributeDefinitions") or []
-    }
+    requested: dict[str, str] = {}
+    for definition in params.get("AttributeDefinitions") or []:
+        attribute, kind = definition["AttributeName"], definition["AttributeType"]
+        if attribute in requested:
+            raise ValidationException("Cannot have two attributes with the same name")
+        if table.definition.attribute_definitions.get(attribute, kind) != kind:
+            raise ValidationException(
+                "invalid attribute, SchemaElement redefined should be of same type as "
+                "previously defined"
+            )
+        requested[attribute] = kind
     key_names = [element["AttributeName"] for element in action["KeySchema"]]
     if "AttributeDefinitions" not in params and any(
         key not in table.definition.attribute_definitions for key in key_names

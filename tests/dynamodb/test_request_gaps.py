@@ -269,3 +269,62 @@ def test_an_update_table_that_changes_nothing_is_refused(ddb: Any, change: dict[
 
     assert code_and_message(caught.value) == ("ValidationException", "Nothing to update")
     assert ddb.describe_table(TableName="Steady")["Table"]["TableStatus"] == "ACTIVE"
+
+
+def test_an_attribute_defined_twice_is_refused(ddb: Any) -> None:
+    with pytest.raises(ClientError) as caught:
+        ddb.create_table(
+            TableName="Twice",
+            AttributeDefinitions=[
+                {"AttributeName": "pk", "AttributeType": "S"},
+                {"AttributeName": "pk", "AttributeType": "N"},
+            ],
+            **KEYED,
+        )
+
+    assert code_and_message(caught.value) == (
+        "ValidationException",
+        "Cannot have two attributes with the same name",
+    )
+
+
+def _create_index_on(ddb: Any, definitions: list[dict[str, str]], key: str) -> None:
+    ddb.update_table(
+        TableName="Users",
+        AttributeDefinitions=definitions,
+        GlobalSecondaryIndexUpdates=[
+            {
+                "Create": {
+                    "IndexName": "by-key",
+                    "KeySchema": [{"AttributeName": key, "KeyType": "HASH"}],
+                    "Projection": {"ProjectionType": "ALL"},
+                }
+            }
+        ],
+    )
+
+
+def test_an_index_may_not_redefine_an_attribute_type(ddb: Any) -> None:
+    create_stream_table(ddb)
+
+    with pytest.raises(ClientError) as redefined:
+        _create_index_on(ddb, [{"AttributeName": "id", "AttributeType": "N"}], "id")
+    with pytest.raises(ClientError) as twice:
+        _create_index_on(
+            ddb,
+            [
+                {"AttributeName": "g", "AttributeType": "N"},
+                {"AttributeName": "g", "AttributeType": "S"},
+            ],
+            "g",
+        )
+
+    assert code_and_message(redefined.value) == (
+        "ValidationException",
+        "invalid attribute, SchemaElement redefined should be of same type as previously defined",
+    )
+    assert code_and_message(twice.value) == (
+        "ValidationException",
+        "Cannot have two attributes with the same name",
+    )
+    assert "GlobalSecondaryIndexes" not in ddb.describe_table(TableName="Users")["Table"]
