@@ -8,6 +8,7 @@ from ..backend import keys, values
 from ..backend.changes import change_item
 from ..backend.expressions import (
     BoundCondition,
+    BoundUpdate,
     ParsedCondition,
     ParsedUpdate,
     ResolvedPath,
@@ -18,9 +19,10 @@ from ..backend.expressions import (
     parse_update,
     project,
 )
-from ..backend.expressions.evaluate import Binder
+from ..backend.expressions.evaluate import INCORRECT_DATA_TYPE, Binder
 from ..backend.world import RegionWorld
-from ..errors import ConditionalCheckFailedException, invalid_parameters
+from ..errors import ConditionalCheckFailedException, ValidationException, invalid_parameters
+from . import legacy
 from .item_requests import (
     Placeholders,
     add_consumed,
@@ -49,6 +51,15 @@ def parse_bound_condition(
     return bind_condition(parsed, placeholders.names, placeholders.values), parsed
 
 
+def write_condition(
+    params: Mapping[str, object], placeholders: Placeholders
+) -> tuple[BoundCondition | None, ParsedCondition | None]:
+    """ConditionExpression, or the legacy Expected with ConditionalOperator, bound."""
+    if params.get("ConditionExpression") is None:
+        return legacy.expected_condition(params)
+    return parse_bound_condition(params, placeholders)
+
+
 def check_condition(
     condition: BoundCondition | None, old: values.Item | None, params: Params
 ) -> None:
@@ -66,7 +77,7 @@ def put_item(world: RegionWorld, params: Params) -> Result:
     return_values = check_return_values("PutItem", params)
     item = values.normalize_item(params["Item"])
     size = check_item_size(item)
-    condition, parsed = parse_bound_condition(params, placeholders)
+    condition, parsed = write_condition(params, placeholders)
     check_placeholders(placeholders.names, placeholders.values, parsed)
     table = world.table_for_items(params["TableName"])
     key = keys.key_of_item(table.key_schema, item)
@@ -100,7 +111,7 @@ def get_item(world: RegionWorld, params: Params) -> Result:
 def delete_item(world: RegionWorld, params: Params) -> Result:
     placeholders = check_expression_params("DeleteItem", params)
     return_values = check_return_values("DeleteItem", params)
-    condition, parsed = parse_bound_condition(params, placeholders)
+    condition, parsed = write_condition(params, placeholders)
     check_placeholders(placeholders.names, placeholders.values, parsed)
     table = world.table_for_items(params["TableName"])
     _, key = normalize_key(table, params["Key"])
@@ -134,9 +145,14 @@ def update_item(world: RegionWorld, params: Params) -> Result:
     return_values = check_return_values("UpdateItem", params)
     names, eav = placeholders.names, placeholders.values
     text = params.get("UpdateExpression")
-    parsed_update = parse_update(text) if text is not None else None
-    update = bind_update(parsed_update, names, eav) if parsed_update is not None else None
-    condition, parsed_condition = parse_bound_condition(params, placeholders)
+    update: BoundUpdate | None
+    parsed_update: ParsedUpdate | None
+    if text is not None:
+        parsed_update = parse_update(text)
+        update = bind_update(parsed_update, names, eav)
+    else:
+        update, parsed_update = legacy.attribute_updates(params)
+    condition, parsed_condition = write_condition(params, placeholders)
     check_placeholders(names, eav, parsed_update, parsed_condition)
     table = world.table_for_items(params["TableName"])
     key_item, key = normalize_key(table, params["Key"])
@@ -146,7 +162,7 @@ def update_item(world: RegionWorld, params: Params) -> Result:
     old_size = table.items.size_of(key)
     check_condition(condition, old, params)
     if update is not None:
-        new = update.upsert(old, key_item)
+        new = _upsert(update, old, key_item)
         if new is None:
             return add_consumed({}, params, table.name, write_units(0))
     else:
@@ -160,6 +176,20 @@ def update_item(world: RegionWorld, params: Params) -> Result:
     if attributes:
         result["Attributes"] = attributes
     return add_consumed(result, params, table.name, write_units(size, old_size))
+
+
+def _upsert(
+    update: BoundUpdate, old: values.Item | None, key_item: values.Item
+) -> values.Item | None:
+    if update.parsed.param != "AttributeUpdates":
+        return update.upsert(old, key_item)
+    try:
+        return update.upsert(old, key_item)
+    except ValidationException as error:
+        # The evaluator's operand-type error reads differently for AttributeUpdates.
+        if error.message == INCORRECT_DATA_TYPE:
+            raise ValidationException(legacy.TYPE_MISMATCH) from None
+        raise
 
 
 def _returned_attributes(

@@ -73,6 +73,11 @@ def parse_filter(
     return bind_condition(parsed, placeholders.names, placeholders.values), parsed
 
 
+def filter_name(parsed: ParsedCondition) -> str:
+    """How DynamoDB names a Query's filter in "can only contain non-primary key attributes"."""
+    return "QueryFilter" if parsed.param == "QueryFilter" else "Filter Expression"
+
+
 def path_heads(node: Any, names: Mapping[str, str]) -> set[str]:
     """Top-level attribute names an expression tree refers to."""
     heads: set[str] = set()

@@ -34,9 +34,12 @@ ITEM_TOO_BIG: Final = "Item size has exceeded the maximum allowed size"
 
 #: The legacy counterpart of each expression parameter, per operation, in AWS's order.
 _LEGACY: Final[dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
-    "PutItem": (("Expected",), ("ConditionExpression",)),
-    "DeleteItem": (("Expected",), ("ConditionExpression",)),
-    "UpdateItem": (("AttributeUpdates", "Expected"), ("UpdateExpression", "ConditionExpression")),
+    "PutItem": (("Expected", "ConditionalOperator"), ("ConditionExpression",)),
+    "DeleteItem": (("Expected", "ConditionalOperator"), ("ConditionExpression",)),
+    "UpdateItem": (
+        ("AttributeUpdates", "Expected", "ConditionalOperator"),
+        ("UpdateExpression", "ConditionExpression"),
+    ),
     "GetItem": (("AttributesToGet",), ("ProjectionExpression",)),
     "BatchGetItem": (("AttributesToGet",), ("ProjectionExpression",)),
     "Query": (
@@ -49,17 +52,6 @@ _LEGACY: Final[dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
     ),
 }
 
-#: Legacy parameters dynastream_mock serves, and the expression each one maps to.
-_SUPPORTED_LEGACY: Final = {"AttributesToGet"}
-_MODERN: Final = {
-    "Expected": "ConditionExpression",
-    "AttributeUpdates": "UpdateExpression",
-    "QueryFilter": "FilterExpression",
-    "ScanFilter": "FilterExpression",
-    "ConditionalOperator": "FilterExpression or ConditionExpression",
-    "KeyConditions": "KeyConditionExpression",
-}
-
 
 @dataclass(frozen=True, slots=True)
 class Placeholders:
@@ -70,13 +62,16 @@ class Placeholders:
 def check_expression_params(operation: str, params: Params) -> Placeholders:
     """Legacy/expression mixing, placeholder maps without expressions, empty maps.
 
-    Returns the validated ExpressionAttributeNames/Values. dynastream_mock serves the
-    legacy ``AttributesToGet`` and refuses the other legacy parameters with a
-    ValidationException that names the expression to use instead.
+    Returns the validated ExpressionAttributeNames/Values. The legacy parameters themselves
+    are compiled by ``legacy.py``.
     """
     legacy, expressions = _LEGACY[operation]
     used_expressions = [name for name in expressions if params.get(name) is not None]
     used_legacy = [name for name in legacy if params.get(name) is not None]
+    if params.get("KeyConditionExpression") is None and "KeyConditions" in used_legacy:
+        # KeyConditions clashes only with KeyConditionExpression: a Query may combine it
+        # with FilterExpression and ProjectionExpression (dynalite's AWS-recorded query.js).
+        used_legacy.remove("KeyConditions")
     if used_expressions and used_legacy:
         raise ValidationException(
             "Can not use both expression and non-expression parameters in the same request: "
@@ -98,12 +93,6 @@ def check_expression_params(operation: str, params: Params) -> Placeholders:
         raise ValidationException(ONE_ERROR + "ExpressionAttributeNames must not be empty")
     if eav is not None and not eav:
         raise ValidationException(ONE_ERROR + "ExpressionAttributeValues must not be empty")
-    for name in used_legacy:
-        if name not in _SUPPORTED_LEGACY:
-            raise ValidationException(
-                f"dynastream_mock does not support the legacy parameter {name} of "
-                f"{operation}; use {_MODERN[name]} instead"
-            )
     return Placeholders(validate_expression_names(names), validate_expression_values(eav))
 
 

@@ -10,6 +10,7 @@ from ..backend import keys
 from ..backend.expressions import (
     KeyCondition,
     KeyConditionPart,
+    ParsedKeyCondition,
     bind_key_condition,
     check_placeholders,
     parse_key_condition,
@@ -19,9 +20,11 @@ from ..backend.items import KeyPart, partition_hash
 from ..backend.tables import KeySchema, Table
 from ..backend.world import RegionWorld
 from ..errors import ValidationException, invalid_parameters
+from . import legacy
 from .indexes import query_index, resolve_index, scan_index
 from .item_pages import (
     check_select,
+    filter_name,
     invalid_start,
     parse_filter,
     path_heads,
@@ -41,29 +44,39 @@ Bound = tuple[KeyPart, bool]
 @handles("dynamodb", "Query")
 def query(world: RegionWorld, params: Params) -> Result:
     placeholders = check_expression_params("Query", params)
-    select = check_select(params, is_query=True)
     text = params.get("KeyConditionExpression")
-    if text is None:
+    if text is None and params.get("KeyConditions") is None:
         raise ValidationException(
             "Either the KeyConditions or KeyConditionExpression parameter must be specified "
             "in the request."
         )
+    # The legacy parameters are checked before Select, as DynamoDB does.
+    legacy_keys = legacy.key_conditions(params)
+    condition, parsed_filter = legacy.filter_condition(params, "QueryFilter")
+    select = check_select(params, is_query=True)
     names, eav = placeholders.names, placeholders.values
-    parsed_key = parse_key_condition(text)
-    key_condition = bind_key_condition(parsed_key, names, eav)
-    condition, parsed_filter = parse_filter(params, placeholders)
+    parsed_key: ParsedKeyCondition
+    if legacy_keys is None:
+        assert text is not None
+        parsed_key = parse_key_condition(text)
+        key_condition = bind_key_condition(parsed_key, names, eav)
+    else:
+        key_condition, parsed_key = legacy_keys.condition, legacy_keys.parsed
+    if parsed_filter is None:
+        condition, parsed_filter = parse_filter(params, placeholders)
     paths, parsed_projection = projection_paths(params, names)
     check_placeholders(names, eav, parsed_key, parsed_filter, parsed_projection)
     key_condition.parts  # noqa: B018  (KeyConditionExpression's own checks, after the above)
     table = world.table_for_items(params["TableName"])
     index = resolve_index(world, table, params)
     schema = table.key_schema if index is None else index.definition.key_schema
+    legacy.check_key_operators(legacy_keys, schema)
     hash_part, range_part = _key_parts(schema, key_condition)
     if parsed_filter is not None:
         for name in schema.names:
             if name in path_heads(parsed_filter.root, names):
                 raise ValidationException(
-                    "Filter Expression can only contain non-primary key attributes: "
+                    f"{filter_name(parsed_filter)} can only contain non-primary key attributes: "
                     f"Primary key attribute: {name}"
                 )
     forward = params.get("ScanIndexForward", True) is not False
@@ -167,6 +180,7 @@ def _prefix_successor(prefix: Any) -> Any:
 @handles("dynamodb", "Scan")
 def scan(world: RegionWorld, params: Params) -> Result:
     placeholders = check_expression_params("Scan", params)
+    condition, parsed_filter = legacy.filter_condition(params, "ScanFilter")
     select = check_select(params, is_query=False)
     segment = params.get("Segment")
     total = params.get("TotalSegments")
@@ -187,7 +201,8 @@ def scan(world: RegionWorld, params: Params) -> Result:
                 f"TotalSegments: Segment: {segment} is not less than TotalSegments: {total}"
             )
     names, eav = placeholders.names, placeholders.values
-    condition, parsed_filter = parse_filter(params, placeholders)
+    if parsed_filter is None:
+        condition, parsed_filter = parse_filter(params, placeholders)
     paths, parsed_projection = projection_paths(params, names)
     check_placeholders(names, eav, parsed_filter, parsed_projection)
     table = world.table_for_items(params["TableName"])

@@ -289,9 +289,9 @@ def test_update_placeholder_errors(users: Any, extra: dict[str, Any], message: s
             "using expressions",
         ),
         (
-            {"Expected": {"id": {"Exists": False}}},
-            "dynastream_mock does not support the legacy parameter Expected of PutItem; use "
-            "ConditionExpression instead",
+            {"Expected": {"id": {"Exists": True}}},
+            "One or more parameter values were invalid: Value must be provided when Exists is "
+            "true for Attribute: id",
         ),
     ],
 )

@@ -229,14 +229,13 @@ def test_query_on_an_index_is_refused_clearly(events: Any) -> None:
     assert failure(raised)[1] == "The table does not have the specified index: by_v"
 
 
-def test_query_legacy_key_conditions_are_refused(events: Any) -> None:
-    with pytest.raises(ClientError) as raised:
-        events.query(
-            TableName="Events",
-            KeyConditions={"id": {"AttributeValueList": [{"S": "a"}], "ComparisonOperator": "EQ"}},
-        )
+def test_query_legacy_key_conditions_answer_as_the_expression(events: Any) -> None:
+    legacy = events.query(
+        TableName="Events",
+        KeyConditions={"id": {"AttributeValueList": [{"S": "a"}], "ComparisonOperator": "EQ"}},
+    )
 
-    assert "legacy parameter KeyConditions" in failure(raised)[1]
+    assert legacy["Items"] == query(events, "id = :u", A)["Items"]
 
 
 def test_scan_returns_every_item_once(events: Any) -> None:
@@ -328,9 +327,9 @@ def test_scan_pages_stop_at_one_megabyte(ddb: Any) -> None:
             "Cannot specify the ProjectionExpression when choosing to get ALL_ATTRIBUTES",
         ),
         (
-            {"ScanFilter": {"v": {"ComparisonOperator": "NOT_NULL"}}},
-            "dynastream_mock does not support the legacy parameter ScanFilter of Scan; use "
-            "FilterExpression instead",
+            {"ScanFilter": {"v": {"ComparisonOperator": "NOT_NULL"}}, "FilterExpression": "v > v"},
+            "Can not use both expression and non-expression parameters in the same request: "
+            "Non-expression parameters: {ScanFilter} Expression parameters: {FilterExpression}",
         ),
     ],
 )
