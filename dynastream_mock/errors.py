@@ -135,6 +135,30 @@ class RequestEntityTooLargeException(AwsError):
     namespace = _CORAL_SERVICE
 
 
+class TableNotFoundException(AwsError):
+    code = "TableNotFoundException"
+
+
+class TableAlreadyExistsException(AwsError):
+    code = "TableAlreadyExistsException"
+
+
+class TableInUseException(AwsError):
+    code = "TableInUseException"
+
+
+class BackupNotFoundException(AwsError):
+    code = "BackupNotFoundException"
+
+
+class PointInTimeRecoveryUnavailableException(AwsError):
+    code = "PointInTimeRecoveryUnavailableException"
+
+
+class InvalidRestoreTimeException(AwsError):
+    code = "InvalidRestoreTimeException"
+
+
 class InternalServerError(AwsError):
     code = "InternalServerError"
     status = 500
@@ -175,6 +199,12 @@ ERRORS_BY_CODE: dict[str, type[AwsError]] = {
         ThrottlingException,
         ExpiredIteratorException,
         TrimmedDataAccessException,
+        TableNotFoundException,
+        TableAlreadyExistsException,
+        TableInUseException,
+        BackupNotFoundException,
+        PointInTimeRecoveryUnavailableException,
+        InvalidRestoreTimeException,
         InternalServerError,
     )
 }

@@ -9,6 +9,7 @@ from ..backend.world import RegionWorld
 from ..errors import UnknownOperationException
 from . import (  # noqa: F401  (importing a module registers its handlers)
     account,
+    backups,
     dynamodb_items,
     dynamodb_tables,
     dynamodbstreams,

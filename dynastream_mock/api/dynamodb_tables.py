@@ -152,7 +152,7 @@ def describe_table(world: RegionWorld, table: Table) -> dict[str, Any]:
             for name, kind in table.definition.attribute_definitions.items()
         ],
         "TableName": table.name,
-        "KeySchema": _render_key_schema(table.key_schema),
+        "KeySchema": render_key_schema(table.key_schema),
         "TableStatus": table.status(now),
         "CreationDateTime": _epoch(table.definition.created_ms),
         "ProvisionedThroughput": {
@@ -191,10 +191,13 @@ def describe_table(world: RegionWorld, table: Table) -> dict[str, Any]:
         description["LatestStreamLabel"] = table.latest_stream.label
         description["LatestStreamArn"] = table.latest_stream.arn
     description.update(table_settings.describe_settings(table))
+    restored = world.restore_summaries.get(table.definition.table_id)
+    if restored is not None:
+        description["RestoreSummary"] = restored
     return description
 
 
-def _render_key_schema(key: KeySchema) -> list[dict[str, str]]:
+def render_key_schema(key: KeySchema) -> list[dict[str, str]]:
     return [{"AttributeName": name, "KeyType": kind} for name, kind in key.elements()]
 
 
@@ -204,7 +207,7 @@ def _describe_index(world: RegionWorld, table: Table, index: IndexDefinition) ->
         projection["NonKeyAttributes"] = list(index.non_key_attributes)
     described: dict[str, Any] = {
         "IndexName": index.name,
-        "KeySchema": _render_key_schema(index.key_schema),
+        "KeySchema": render_key_schema(index.key_schema),
         "Projection": projection,
         "IndexArn": index_arn(table.arn, index.name),
     }

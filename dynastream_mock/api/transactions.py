@@ -55,7 +55,6 @@ _OPERATION: Final = {
     "Update": "UpdateItem",
 }
 _SAME_ITEM: Final = "Transaction request cannot include multiple operations on one item"
-_KEY_TYPE_MISMATCH: Final = "One or more parameter values were invalid: Type mismatch for key"
 _UPDATE_TOO_BIG: Final = "Item size to update has exceeded the maximum allowed size"
 
 
@@ -120,7 +119,7 @@ def _resolve(world: RegionWorld, action: _Action) -> None:
 
 def _key_type_mismatch(action: _Action, error: ValidationException) -> str | None:
     """The cancellation message when ``error`` says the action's key has a wrong type."""
-    if error.message.startswith(_KEY_TYPE_MISMATCH):
+    if error.message.startswith(keys.KEY_TYPE_MISMATCH):
         return error.message
     key = action.request.get("Key")
     names_match = (
@@ -130,7 +129,7 @@ def _key_type_mismatch(action: _Action, error: ValidationException) -> str | Non
     )
     # A Key with the schema's names that still does not match has a value of the wrong type.
     if error.message == keys.KEY_MISMATCH and names_match:
-        return _KEY_TYPE_MISMATCH
+        return keys.KEY_TYPE_MISMATCH
     return None
 
 

@@ -54,6 +54,9 @@ def change_item(
     for store in table.index_stores.values():
         store.apply(key, new_item)
     now = world.now_ms()
+    recovery = world.recovery.get(table.definition.table_id) if world.recovery else None
+    if recovery is not None:
+        recovery.record(now, key, old_item, old_size)
     if table.ttl.enabled:
         table.ttl.track(key, new_item, now)
         world.schedule_ttl(table)

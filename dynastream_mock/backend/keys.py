@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 MAX_HASH_KEY_BYTES: Final = 2048
 MAX_RANGE_KEY_BYTES: Final = 1024
 KEY_MISMATCH: Final = "The provided key element does not match the schema"
+#: How every key type mismatch opens (a transaction cancels with it as the reason).
+KEY_TYPE_MISMATCH: Final = invalid_parameters("Type mismatch for key").message
 _NOT_VALID: Final = "One or more parameter values are not valid. "
 
 

@@ -10,6 +10,7 @@ from ..clock import Clock
 from ..errors import ResourceInUseException, ResourceNotFoundException
 from . import due, lifecycle
 from .arns import Arn, is_arn, parse_arn, stream_arn, table_arn
+from .backups import Backup, RecoveryLog
 from .settings import Settings
 from .shards import SEQUENCE_BASE
 from .streams import Stream, stream_label
@@ -46,6 +47,12 @@ class RegionWorld:
         self._next_due_ms = _NEVER
         #: TransactWriteItems' ClientRequestTokens of this account and region.
         self.token_ledger = TokenLedger()
+        #: On-demand backups by ARN, oldest first.
+        self.backups: dict[str, Backup] = {}
+        #: Point-in-time recovery of the tables that have it on, by TableId.
+        self.recovery: dict[str, RecoveryLog] = {}
+        #: The RestoreSummary of each table made by a restore, by TableId.
+        self.restore_summaries: dict[str, dict[str, object]] = {}
 
     # -- time -----------------------------------------------------------------------------
 
@@ -154,6 +161,8 @@ class RegionWorld:
             )
         if table.stream_view_type is not None:
             self.disable_stream(table)
+        # Backups outlive their table; its point-in-time history does not (here).
+        self.recovery.pop(table.definition.table_id, None)
         table.deleting_at_ms = due.transition_done(now, self.settings)
         if self.settings.transitions_ms == 0:
             del self.tables[table.name]

@@ -56,9 +56,11 @@ def test_endpoint_discovery_keeps_talking_to_the_mock(dynastream: MockStreams) -
 @pytest.mark.parametrize(
     ("operation", "params"),
     [
-        ("execute_statement", {"Statement": "SELECT * FROM Orders"}),
-        ("create_backup", {"TableName": "Orders", "BackupName": "nightly"}),
-        ("describe_continuous_backups", {"TableName": "Orders"}),
+        ("describe_kinesis_streaming_destination", {"TableName": "Orders"}),
+        (
+            "get_resource_policy",
+            {"ResourceArn": "arn:aws:dynamodb:eu-west-1:123456789012:table/Orders"},
+        ),
         ("create_global_table", {"GlobalTableName": "Orders", "ReplicationGroup": []}),
         (
             "export_table_to_point_in_time",
