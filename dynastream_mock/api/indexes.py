@@ -35,6 +35,7 @@ _ONE_AT_A_TIME: Final = (
     "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously "
     "per table"
 )
+_NOT_IN_RANGE: Final = "The provided starting key does not match the range key predicate"
 _first = itemgetter(0)
 
 Bound = tuple[KeyPart, bool]
@@ -122,34 +123,19 @@ def _start_item(table: Table, store: IndexStore, params: Params) -> values.Item 
         keys.key_of_key(table.key_schema, {name: start[name] for name in table.key_schema.names})
     except ValidationException as error:
         raise invalid_start(error.message) from None
-    schema = store.definition.key_schema
-    for name, kind in (
-        (schema.hash_name, schema.hash_type),
-        (schema.range_name, schema.range_type),
-    ):
-        if name is not None and kind not in start[name]:
+    for name, kind, _is_hash in store.definition.key_schema.typed_elements:
+        if kind not in start[name]:
             raise ValidationException(keys.KEY_MISMATCH)
     return start
 
 
 def _position(table: Table, store: IndexStore, start: values.Item) -> tuple[KeyPart, Position]:
-    schema = store.definition.key_schema
-    table_schema = table.key_schema
-    range_key = (
-        keys.canonical_key_value(start[schema.range_name])
-        if schema.range_name is not None
-        else None
+    index_key = store.index_key(start)
+    assert index_key is not None  # _start_item checked every index key attribute's type
+    table_hash, table_range = keys.key_of_key(
+        table.key_schema, {name: start[name] for name in table.key_schema.names}
     )
-    table_range = (
-        keys.canonical_key_value(start[table_schema.range_name])
-        if table_schema.range_name is not None
-        else None
-    )
-    return keys.canonical_key_value(start[schema.hash_name]), (
-        range_key,
-        keys.canonical_key_value(start[table_schema.hash_name]),
-        table_range,
-    )
+    return index_key[0], (index_key[1], table_hash, table_range)
 
 
 def query_index(
@@ -164,11 +150,8 @@ def query_index(
     paths: tuple[ResolvedPath, ...] | None,
 ) -> Result:
     """One page of a Query on ``store``, whose key condition is already checked."""
-    select = _index_select(params, select, paths)
-    forward = params.get("ScanIndexForward", True) is not False
-    low, high = bounds
-    after: Position | None = None
     start = _start_item(table, store, params)
+    after: Position | None = None
     if start is not None:
         start_hash, after = _position(table, store, start)
         range_name = store.definition.key_schema.range_name
@@ -181,9 +164,49 @@ def query_index(
             and range_name is not None
             and not range_part.matches(start[range_name])
         ):
-            raise ValidationException(
-                "The provided starting key does not match the range key predicate"
-            )
+            raise ValidationException(_NOT_IN_RANGE)
+    return _query_page(table, store, params, hash_key, bounds, after, condition, select, paths)
+
+
+def query_composite_index(
+    table: Table,
+    store: IndexStore,
+    params: Params,
+    hash_key: tuple[KeyPart, ...],
+    range_parts: tuple[KeyConditionPart, ...],
+    bounds: tuple[Bound | None, Bound | None],
+    condition: BoundCondition | None,
+    select: str,
+    paths: tuple[ResolvedPath, ...] | None,
+) -> Result:
+    """One page of a Query on a GSI with a multi-attribute key (checked already)."""
+    start = _start_item(table, store, params)
+    after: Position | None = None
+    if start is not None:
+        start_hash, after = _position(table, store, start)
+        # A start outside the partition or the RANGE conditions: one answer for both
+        # (DynamoDB Local 3.3, which serves multi-attribute keys).
+        if start_hash != hash_key or not all(
+            part.matches(start[part.attribute]) for part in range_parts
+        ):
+            raise ValidationException(_NOT_IN_RANGE)
+    return _query_page(table, store, params, hash_key, bounds, after, condition, select, paths)
+
+
+def _query_page(
+    table: Table,
+    store: IndexStore,
+    params: Params,
+    hash_key: KeyPart,
+    bounds: tuple[Bound | None, Bound | None],
+    after: Position | None,
+    condition: BoundCondition | None,
+    select: str,
+    paths: tuple[ResolvedPath, ...] | None,
+) -> Result:
+    select = _index_select(params, select, paths)
+    forward = params.get("ScanIndexForward", True) is not False
+    low, high = bounds
     table_keys = store.partition_keys(hash_key, low=low, high=high, forward=forward, after=after)
     candidates = _sources(table, store, table_keys, select, paths, condition)
     page = read_page(candidates, params.get("Limit"), condition)
@@ -209,8 +232,7 @@ def scan_index(
     start = _start_item(table, store, params)
     if start is not None:
         hash_key, position = _position(table, store, start)
-        hash_name = store.definition.key_schema.hash_name
-        start_hash = store.partition_hash_of(hash_key, start[hash_name])
+        start_hash = store.partition_hash_of(hash_key, start)
         if total > 1 and not low_hash <= start_hash < high_hash:
             raise invalid_start(
                 "Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. "

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..backend import keys
 from ..backend.expressions import (
     KeyCondition,
     KeyConditionPart,
+    ParsedCondition,
     ParsedKeyCondition,
     bind_key_condition,
     check_placeholders,
@@ -21,7 +22,7 @@ from ..backend.tables import KeySchema, Table
 from ..backend.world import RegionWorld
 from ..errors import ValidationException, invalid_parameters
 from . import legacy
-from .indexes import query_index, resolve_index, scan_index
+from .indexes import query_composite_index, query_index, resolve_index, scan_index
 from .item_pages import (
     check_select,
     filter_name,
@@ -71,14 +72,15 @@ def query(world: RegionWorld, params: Params) -> Result:
     index = resolve_index(world, table, params)
     schema = table.key_schema if index is None else index.definition.key_schema
     legacy.check_key_operators(legacy_keys, schema)
+    if schema.composite:
+        assert index is not None  # only a GSI has a multi-attribute key
+        hash_values, range_parts, bounds = _composite_key_range(schema, key_condition)
+        _check_filter_keys(schema, parsed_filter, names)
+        return query_composite_index(
+            table, index, params, hash_values, range_parts, bounds, condition, select, paths
+        )
     hash_part, range_part = _key_parts(schema, key_condition)
-    if parsed_filter is not None:
-        for name in schema.names:
-            if name in path_heads(parsed_filter.root, names):
-                raise ValidationException(
-                    f"{filter_name(parsed_filter)} can only contain non-primary key attributes: "
-                    f"Primary key attribute: {name}"
-                )
+    _check_filter_keys(schema, parsed_filter, names)
     forward = params.get("ScanIndexForward", True) is not False
     hash_key = keys.canonical_key_value(hash_part.values[0])
     low, high = _range_bounds(range_part)
@@ -120,6 +122,9 @@ def _key_parts(
 ) -> tuple[KeyConditionPart, KeyConditionPart | None]:
     """The hash and sort key conditions, checked against the table's or index's key schema."""
     parts = {part.attribute: part for part in key_condition.parts}
+    if len(parts) > 2:
+        # Up to eight conditions parse (a multi-attribute GSI key's), two fit this key.
+        raise ValidationException("Conditions can be of length 1 or 2 only")
     if schema.range_name is None and len(parts) > 1:
         raise ValidationException(_NOT_SUPPORTED)
     hash_part = parts.get(schema.hash_name)
@@ -144,6 +149,136 @@ def _key_parts(
     if range_part.op == "=":
         keys.check_not_empty(schema.range_name, range_part.values[0])
     return hash_part, range_part
+
+
+def _check_filter_keys(
+    schema: KeySchema, parsed_filter: ParsedCondition | None, names: Mapping[str, str]
+) -> None:
+    """A Query's filter may name no key attribute of the table or index it reads."""
+    if parsed_filter is None:
+        return
+    for name in schema.names:
+        if name in path_heads(parsed_filter.root, names):
+            raise ValidationException(
+                f"{filter_name(parsed_filter)} can only contain non-primary key attributes: "
+                f"Primary key attribute: {name}"
+            )
+
+
+def _composite_key_range(
+    schema: KeySchema, key_condition: KeyCondition
+) -> tuple[tuple[KeyPart, ...], tuple[KeyConditionPart, ...], tuple[Bound | None, Bound | None]]:
+    """A key condition on a multi-attribute GSI key, checked in DynamoDB's order: the index
+    hash key (a tuple), the RANGE conditions, and the sort-key interval they select.
+
+    Every HASH attribute needs an equality condition; RANGE attributes take conditions left
+    to right, each but the last one used an equality (developer guide, "Multi-attribute
+    keys pattern"; DynamoDB Local 3.3's texts and order of checks).
+    """
+    parts = {part.attribute: part for part in key_condition.parts}
+    if len(parts) > len(schema.names):
+        raise ValidationException(_NOT_SUPPORTED)
+    unequal = [name for name, _kind in schema.hash_elements if _op(parts.get(name)) != "="]
+    if unequal:
+        raise ValidationException(
+            f"HASH key attributes {', '.join(unequal)} must have equality conditions "
+            "specified in the query"
+        )
+    hash_values = []
+    for name, kind in schema.hash_elements:
+        value = parts[name].values[0]
+        if kind not in value:
+            raise invalid_parameters(_TYPE_MISMATCH)
+        keys.check_not_empty(name, value)
+        hash_values.append(keys.canonical_key_value(value))
+    range_names = [name for name, _kind in schema.range_elements]
+    used = [index for index, name in enumerate(range_names) if name in parts]
+    if used:
+        last = used[-1]
+        # Before the last RANGE attribute with a condition, every one needs an equality.
+        unequal = [name for name in range_names[:last] if _op(parts.get(name)) != "="]
+        if unequal:
+            raise ValidationException(
+                f"RANGE key attributes {', '.join(unequal)} must have equality conditions "
+                "specified in the query because a condition is present on key attribute "
+                f"{range_names[last]}"
+            )
+    range_parts = tuple(parts[name] for name in range_names[: len(used)])
+    for part, (name, kind) in zip(range_parts, schema.range_elements, strict=False):
+        if any(kind not in value for value in part.values):
+            raise invalid_parameters(_TYPE_MISMATCH)
+        if part.op == "=":
+            keys.check_not_empty(name, part.values[0])
+    if len(parts) > len(schema.hash_elements) + len(range_parts):
+        # A condition on an attribute outside the index's key: AWS names the key attribute
+        # it expected instead, as for a single-attribute key.
+        missing = range_names[len(range_parts)]
+        raise ValidationException(f"Query condition missed key schema element: {missing}")
+    return tuple(hash_values), range_parts, _composite_bounds(range_parts)
+
+
+def _op(part: KeyConditionPart | None) -> str | None:
+    return None if part is None else part.op
+
+
+class _Top:
+    """Greater than every key value: closes a sort-key interval after a tuple prefix."""
+
+    __slots__ = ()
+
+    def __lt__(self, other: object) -> bool:
+        return False
+
+    def __gt__(self, other: object) -> bool:
+        return other is not self
+
+    def __le__(self, other: object) -> bool:
+        return other is self
+
+    def __ge__(self, other: object) -> bool:
+        return True
+
+
+_TOP = _Top()
+
+
+def _composite_bounds(
+    range_parts: tuple[KeyConditionPart, ...],
+) -> tuple[Bound | None, Bound | None]:
+    """The interval of sort-key tuples the RANGE conditions select, as inclusive low and
+    exclusive high bounds: equalities fix a prefix, the last condition bounds what follows.
+
+    A tuple sorts after each of its prefixes, and ``prefix + (_TOP,)`` after every tuple
+    that starts with ``prefix``.
+    """
+    if not range_parts:
+        return None, None
+    *equal, last = range_parts
+    prefix = tuple(keys.canonical_key_value(part.values[0]) for part in equal)
+    first = keys.canonical_key_value(last.values[0])
+    op = last.op
+    after_prefix = (*prefix, _TOP)
+    low: tuple[Any, ...] = prefix
+    high: tuple[Any, ...] = after_prefix
+    if op == "=":
+        low, high = (*prefix, first), (*prefix, first, _TOP)
+    elif op == "<":
+        high = (*prefix, first)
+    elif op == "<=":
+        high = (*prefix, first, _TOP)
+    elif op == ">":
+        low = (*prefix, first, _TOP)
+    elif op == ">=":
+        low = (*prefix, first)
+    elif op == "BETWEEN":
+        low = (*prefix, first)
+        high = (*prefix, keys.canonical_key_value(last.values[1]), _TOP)
+    else:  # begins_with
+        low = (*prefix, first)
+        successor = _prefix_successor(first)
+        if successor is not None:
+            high = (*prefix, successor)
+    return (low, True), (high, False)
 
 
 def _range_bounds(part: KeyConditionPart | None) -> tuple[Bound | None, Bound | None]:

@@ -17,6 +17,7 @@ and a Scan walks a stable order.
 
 from __future__ import annotations
 
+import hashlib
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -76,17 +77,21 @@ class IndexStore:
 
     def index_key(self, item: Item) -> tuple[KeyPart, KeyPart] | None:
         """The index's (hash, sort) key of ``item``; None when the item is not indexed."""
+        return keys.index_key_of_item(self.definition.key_schema, item)
+
+    def partition_hash_of_item(self, item: Item) -> int:
+        """Where ``item``'s index partition falls in the hash space (the scan order)."""
+        from .items import partition_hash
+
         schema = self.definition.key_schema
-        hash_value = item.get(schema.hash_name)
-        if hash_value is None or schema.hash_type not in hash_value:
-            return None
-        range_key = None
-        if schema.range_name is not None:
-            range_value = item.get(schema.range_name)
-            if range_value is None or schema.range_type not in range_value:
-                return None
-            range_key = keys.canonical_key_value(range_value)
-        return keys.canonical_key_value(hash_value), range_key
+        if not schema.composite:
+            return partition_hash(item[schema.hash_name])
+        # A multi-attribute partition key: its attributes hashed together (developer
+        # guide, "Multi-attribute keys pattern": DynamoDB hashes them together).
+        digest = hashlib.md5(usedforsecurity=False)
+        for name, _kind in schema.hash_elements:
+            digest.update(partition_hash(item[name]).to_bytes(16, "big"))
+        return int.from_bytes(digest.digest(), "big")
 
     def project(self, item: Item) -> Item:
         """The index's copy of ``item``: keys plus the projected attributes."""
@@ -117,12 +122,7 @@ class IndexStore:
         self.size_bytes += size
         insort(self._partitions.setdefault(hash_key, []), position)
         if hash_key not in self._partition_hashes:
-            from .items import partition_hash
-
-            assert new_item is not None
-            self._partition_hashes[hash_key] = partition_hash(
-                new_item[self.definition.key_schema.hash_name]
-            )
+            self._partition_hashes[hash_key] = self.partition_hash_of_item(new_item)
         self._scan_order = None
 
     def _remove(self, key: KeyTuple, hash_key: KeyPart, position: Position) -> None:
@@ -189,10 +189,9 @@ class IndexStore:
             )
         return self._scan_order
 
-    def partition_hash_of(self, hash_key: KeyPart, value: dict[str, Any]) -> int:
+    def partition_hash_of(self, hash_key: KeyPart, item: Item) -> int:
+        """The partition hash of index hash key ``hash_key``, held by ``item``."""
         found = self._partition_hashes.get(hash_key)
         if found is not None:
             return found
-        from .items import partition_hash
-
-        return partition_hash(value)
+        return self.partition_hash_of_item(item)

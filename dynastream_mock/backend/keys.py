@@ -182,11 +182,9 @@ def check_index_key(
 ) -> None:
     """:func:`check_index_keys` for one index."""
     schema = index.key_schema
-    for name, expected in (
-        (schema.hash_name, schema.hash_type),
-        (schema.range_name, schema.range_type),
-    ):
-        if name is None or name in table_schema.names:
+    table_names = table_schema.names
+    for name, expected, _is_hash in schema.typed_elements:
+        if name in table_names:
             continue
         value = item.get(name)
         if value is None:
@@ -195,7 +193,6 @@ def check_index_key(
         if actual != expected:
             if not types:
                 continue
-            assert expected is not None
             # The index-key wording capitalises differently from the table-key one (AWS's).
             raise invalid_parameters(
                 f"Type mismatch for Index Key {name} Expected: {expected} Actual: {actual} "
@@ -203,6 +200,57 @@ def check_index_key(
             )
         if empties and value[actual] in ("", b""):
             raise ValidationException(_empty_index_key(actual, name, index.name, by_update))
+    if schema.composite and empties:
+        _check_aggregate_sizes(index, item)
+
+
+def _check_aggregate_sizes(index: IndexDefinition, item: Mapping[str, Any]) -> None:
+    """A multi-attribute key's parts are limited together, as a table's single key
+    attribute is: 2048 bytes for the HASH attributes, 1024 for the RANGE ones."""
+    schema = index.key_schema
+    for elements, word, limit in (
+        (schema.hash_elements, "HASH", MAX_HASH_KEY_BYTES),
+        (schema.range_elements, "RANGE", MAX_RANGE_KEY_BYTES),
+    ):
+        present = [item[name] for name, _kind in elements if name in item]
+        if len(present) != len(elements):
+            continue  # not in the (sparse) index
+        size = sum(values.attribute_value_size(value) for value in present)
+        if size > limit:
+            names = ", ".join(name for name, _kind in elements)
+            raise ValidationException(
+                f"Aggregate size for {word} key attributes {names} of index {index.name} has "
+                f"exceeded limit {limit} bytes, with actual size {size} bytes"
+            )
+
+
+def index_key_of_item(schema: KeySchema, item: Mapping[str, Any]) -> tuple[KeyPart, KeyPart] | None:
+    """An index's (hash, sort) storage key of ``item``; None when the item lacks one of the
+    index's key attributes or holds one of another type (it is not in the sparse index).
+
+    A single-attribute part is its :func:`canonical_key_value`; a multi-attribute part is
+    the tuple of its attributes' values, so sort keys order by each attribute in turn.
+    """
+    if not schema.composite:
+        hash_value = item.get(schema.hash_name)
+        if hash_value is None or schema.hash_type not in hash_value:
+            return None
+        range_key = None
+        if schema.range_name is not None:
+            range_value = item.get(schema.range_name)
+            if range_value is None or schema.range_type not in range_value:
+                return None
+            range_key = canonical_key_value(range_value)
+        return canonical_key_value(hash_value), range_key
+    parts: list[KeyPart] = []
+    for name, kind, _is_hash in schema.typed_elements:
+        value = item.get(name)
+        if value is None or kind not in value:
+            return None
+        parts.append(canonical_key_value(value))
+    hash_count = len(schema.hash_elements)
+    hash_key = tuple(parts[:hash_count])
+    return hash_key, (tuple(parts[hash_count:]) if schema.range_elements else None)
 
 
 def _empty_index_key(kind: str, name: str, index_name: str, by_update: bool) -> str:

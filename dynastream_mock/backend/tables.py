@@ -11,35 +11,66 @@ from .shards import Item
 from .streams import Stream
 from .ttl import TimeToLive
 
+#: (attribute name, declared type) of one key attribute.
+TypedName = tuple[str, str]
+
 
 @dataclass(frozen=True, slots=True)
 class KeySchema:
+    """A key schema: its HASH attributes, then its RANGE ones, each with its declared type.
+
+    A table or an LSI has one HASH and at most one RANGE attribute; a GSI may have up to
+    four of each (multi-attribute keys, AWS November 2025). ``hash_name``/``range_name``
+    are the first of each part, the single-attribute key every table uses; ``more_hash`` and
+    ``more_range`` hold a multi-attribute GSI key's further attributes, in order.
+    """
+
     hash_name: str
     hash_type: str
     range_name: str | None = None
     range_type: str | None = None
-    #: (name, declared type, is the hash key) of each key attribute, hash first; made once,
-    #: since every key check walks it.
+    more_hash: tuple[TypedName, ...] = ()
+    more_range: tuple[TypedName, ...] = ()
+    #: (name, declared type, is a HASH attribute) of each key attribute, HASH first; made
+    #: once, since every key check walks it.
     typed_elements: tuple[tuple[str, str, bool], ...] = field(init=False, repr=False, compare=False)
+    hash_elements: tuple[TypedName, ...] = field(init=False, repr=False, compare=False)
+    range_elements: tuple[TypedName, ...] = field(init=False, repr=False, compare=False)
+    names: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    #: More than one attribute in the HASH or the RANGE part: the index's keys are tuples.
+    composite: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        typed: tuple[tuple[str, str, bool], ...] = ((self.hash_name, self.hash_type, True),)
+        hash_elements = ((self.hash_name, self.hash_type), *self.more_hash)
+        range_elements: tuple[TypedName, ...] = ()
         if self.range_name is not None:
             assert self.range_type is not None
-            typed += ((self.range_name, self.range_type, False),)
+            range_elements = ((self.range_name, self.range_type), *self.more_range)
+        typed = tuple((name, kind, True) for name, kind in hash_elements) + tuple(
+            (name, kind, False) for name, kind in range_elements
+        )
+        object.__setattr__(self, "hash_elements", hash_elements)
+        object.__setattr__(self, "range_elements", range_elements)
         object.__setattr__(self, "typed_elements", typed)
+        object.__setattr__(self, "names", tuple(name for name, _kind, _is_hash in typed))
+        object.__setattr__(self, "composite", len(hash_elements) > 1 or len(range_elements) > 1)
 
-    @property
-    def names(self) -> tuple[str, ...]:
-        if self.range_name is None:
-            return (self.hash_name,)
-        return (self.hash_name, self.range_name)
+    @classmethod
+    def of(cls, hash_elements: list[TypedName], range_elements: list[TypedName]) -> KeySchema:
+        """The schema of these HASH and RANGE attributes (one or more HASH ones)."""
+        (hash_name, hash_type), *more_hash = hash_elements
+        if not range_elements:
+            return cls(hash_name, hash_type, more_hash=tuple(more_hash))
+        (range_name, range_type), *more_range = range_elements
+        return cls(
+            hash_name, hash_type, range_name, range_type, tuple(more_hash), tuple(more_range)
+        )
 
     def elements(self) -> tuple[tuple[str, str], ...]:
         """(name, key type) pairs in AWS's order: HASH first, then RANGE."""
-        if self.range_name is None:
-            return ((self.hash_name, "HASH"),)
-        return ((self.hash_name, "HASH"), (self.range_name, "RANGE"))
+        return tuple(
+            (name, "HASH" if is_hash else "RANGE") for name, _kind, is_hash in self.typed_elements
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -436,7 +436,7 @@ def test_key_condition_static_errors() -> None:
             "Invalid operator used in KeyConditionExpression: attribute_exists"
         ),
         "id = :v AND size(sk) = :w": "KeyConditionExpressions cannot contain nested operations",
-        "id = :v AND sk = :w AND x = :w": "Conditions can be of length 1 or 2 only",
+        " AND ".join(f"k{n} = :w" for n in range(9)): "Conditions can be of length 1 or 2 only",
         "((id = :v)) AND sk = :w": (
             "Invalid KeyConditionExpression: The expression has redundant parentheses;"
         ),

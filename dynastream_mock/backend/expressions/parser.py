@@ -90,7 +90,10 @@ KEYWORDS: Final = frozenset({"AND", "OR", "NOT", "BETWEEN", "IN"}) | _UPDATE_KEY
 
 
 def expression_error(param: str, reason: str) -> ValidationException:
-    """``ValidationException("Invalid <param>: <reason>")``."""
+    """``ValidationException("Invalid <param>: <reason>")``; PartiQL's trees (``param`` "")
+    carry the bare reason, as DynamoDB words them there."""
+    if not param:
+        return ValidationException(reason)
     return ValidationException(f"Invalid {param}: {reason}")
 
 
@@ -490,7 +493,9 @@ def _check_key_condition(param: str, root: Condition) -> None:
                 raise ValidationException(
                     "KeyConditionExpressions cannot contain nested operations"
                 )
-    if len(parts) > 2:
+    # A multi-attribute GSI key has up to 4 HASH and 4 RANGE attributes; the api refuses
+    # more than two conditions once it knows the key is a single-attribute one.
+    if len(parts) > 8:
         raise ValidationException("Conditions can be of length 1 or 2 only")
 
 
