@@ -68,6 +68,10 @@ class TransactionCanceledException(AwsError):
     code = "TransactionCanceledException"
 
 
+class DuplicateItemException(AwsError):
+    code = "DuplicateItemException"
+
+
 class TransactionConflictException(AwsError):
     code = "TransactionConflictException"
 
@@ -190,6 +194,7 @@ ERRORS_BY_CODE: dict[str, type[AwsError]] = {
         ResourceInUseException,
         ConditionalCheckFailedException,
         TransactionCanceledException,
+        DuplicateItemException,
         TransactionConflictException,
         IdempotentParameterMismatchException,
         ItemCollectionSizeLimitExceededException,
