@@ -317,7 +317,7 @@ def restore_table_to_point_in_time(world: RegionWorld, params: Params) -> Result
         )
     now = world.now_ms()
     earliest, latest = recovery.earliest_ms(now), recovery.latest_ms(now)
-    at_ms = latest if use_latest else round(restore_time * 1000)
+    at_ms = latest if restore_time is None else round(restore_time * 1000)
     if not earliest <= at_ms <= latest:
         raise InvalidRestoreTimeException(
             "Invalid restore time specified. RestoreDateTime must be between "

@@ -352,11 +352,7 @@ _GLOBAL_TABLE_MEMBERS = ("ReplicaUpdates", "MultiRegionConsistency", "GlobalTabl
 
 def _check_something_to_update(table: Table, params: Params) -> None:
     """An UpdateTable that names no change is refused (DynamoDB: "Nothing to update")."""
-    changes = {
-        name
-        for name, value in params.items()
-        if value is not None and name != "TableName"
-    }
+    changes = {name for name, value in params.items() if value is not None and name != "TableName"}
     if changes == {"BillingMode"} and params["BillingMode"] == table.settings.billing_mode:
         changes = set()
     if not changes:
