@@ -67,6 +67,16 @@ class ConditionalCheckFailedException(AwsError):
 class TransactionCanceledException(AwsError):
     code = "TransactionCanceledException"
 
+    @classmethod
+    def for_reasons(cls, reasons: list[dict[str, Any]]) -> TransactionCanceledException:
+        """The cancellation DynamoDB answers: every action's reason code, in order."""
+        codes = ", ".join(reason["Code"] for reason in reasons)
+        return cls(
+            "Transaction cancelled, please refer cancellation reasons for specific reasons "
+            f"[{codes}]",
+            CancellationReasons=reasons,
+        )
+
 
 class DuplicateItemException(AwsError):
     code = "DuplicateItemException"

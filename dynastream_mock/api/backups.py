@@ -12,9 +12,15 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from ..backend.backups import DEFAULT_RECOVERY_DAYS, RecoveryLog, TableSnapshot, new_backup
+from ..backend.backups import (
+    DEFAULT_RECOVERY_DAYS,
+    Backup,
+    RecoveryLog,
+    TableSnapshot,
+    new_backup,
+)
 from ..backend.changes import change_item
-from ..backend.tables import Table
+from ..backend.tables import IndexDefinition, Table
 from ..backend.world import RegionWorld
 from ..errors import (
     BackupNotFoundException,
@@ -50,7 +56,7 @@ def _source_table(world: RegionWorld, name: str) -> Table:
 # -- on-demand backups ----------------------------------------------------------------------
 
 
-def _backup_details(backup: Any) -> dict[str, Any]:
+def _backup_details(backup: Backup) -> dict[str, Any]:
     return {
         "BackupArn": backup.arn,
         "BackupName": backup.name,
@@ -61,8 +67,8 @@ def _backup_details(backup: Any) -> dict[str, Any]:
     }
 
 
-def _backup_description(backup: Any) -> dict[str, Any]:
-    snapshot: TableSnapshot = backup.snapshot
+def _backup_description(backup: Backup) -> dict[str, Any]:
+    snapshot = backup.snapshot
     definition = snapshot.definition
     settings = snapshot.settings
     source: dict[str, Any] = {
@@ -103,7 +109,7 @@ def _backup_description(backup: Any) -> dict[str, Any]:
     return description
 
 
-def _index_info(index: Any) -> dict[str, Any]:
+def _index_info(index: IndexDefinition) -> dict[str, Any]:
     projection: dict[str, Any] = {"ProjectionType": index.projection_type}
     if index.non_key_attributes:
         projection["NonKeyAttributes"] = list(index.non_key_attributes)
@@ -120,7 +126,7 @@ def _index_info(index: Any) -> dict[str, Any]:
     return info
 
 
-def _backup(world: RegionWorld, arn: str) -> Any:
+def _backup(world: RegionWorld, arn: str) -> Backup:
     backup = world.backups.get(arn)
     if backup is None:
         raise BackupNotFoundException(f"Backup not found: {arn}")

@@ -167,7 +167,8 @@ def _evaluate(action: _Action) -> dict[str, Any]:
     return {"Code": "None"}
 
 
-def _fingerprint(params: Params) -> str:
+def request_fingerprint(params: Params) -> str:
+    """What makes two requests with one ClientRequestToken the same request."""
     ignored = ("ClientRequestToken", "ReturnConsumedCapacity")
     return json.dumps(
         {name: value for name, value in params.items() if name not in ignored},
@@ -198,7 +199,7 @@ def transact_write_items(world: RegionWorld, params: Params) -> Result:
         seen.add(target)
     token = params.get("ClientRequestToken")
     ledger = world.token_ledger
-    fingerprint = _fingerprint(params) if token is not None else ""
+    fingerprint = request_fingerprint(params) if token is not None else ""
     now = world.now_ms()
     if token is not None and not mistyped and ledger.lookup(token, fingerprint, now):
         # A replay changes nothing; it reports the reads it made (API reference).
@@ -208,12 +209,7 @@ def transact_write_items(world: RegionWorld, params: Params) -> Result:
         for position, action in enumerate(actions)
     ]
     if any(reason["Code"] != "None" for reason in reasons):
-        codes = ", ".join(reason["Code"] for reason in reasons)
-        raise TransactionCanceledException(
-            f"Transaction cancelled, please refer cancellation reasons for specific reasons "
-            f"[{codes}]",
-            CancellationReasons=reasons,
-        )
+        raise TransactionCanceledException.for_reasons(reasons)
     result = _with_capacity({}, params, actions, replay=False)
     for action in actions:
         assert action.table is not None and action.key is not None

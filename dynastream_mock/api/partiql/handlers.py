@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, Final
 
+from ...backend import keys
 from ...backend.items import KeyTuple
 from ...backend.partiql import ast as pq
+from ...backend.partiql import parse_statement
 from ...backend.world import RegionWorld
 from ...errors import (
     INVALID_PARAMETERS,
@@ -19,6 +20,7 @@ from ...errors import (
 )
 from ..item_requests import consumed, merge_capacities, read_units
 from ..router import Params, Result, handles
+from ..transactions import request_fingerprint
 from .statements import (
     CONDITION_FAILED,
     DUPLICATE_ITEM,
@@ -130,8 +132,6 @@ def batch_execute_statement(world: RegionWorld, params: Params) -> Result:
                 continue
             schema = plan.table.key_schema
             plan.key_item = {name: plan.equalities[name] for name in schema.names}
-            from ...backend import keys
-
             plan.key = keys.key_of_key(schema, plan.key_item)
         if plan.key is None:
             continue
@@ -189,8 +189,6 @@ def batch_execute_statement(world: RegionWorld, params: Params) -> Result:
 def _plan_transaction(world: RegionWorld, index: int, request: dict[str, Any]) -> tuple[Plan, bool]:
     """The statement's plan, and whether it is an EXISTS condition check."""
     text = request["Statement"]
-    from ...backend.partiql import parse_statement
-
     parsed = parse_statement(text)
     statement = parsed.statement
     exists = isinstance(statement, pq.Exists)
@@ -238,20 +236,9 @@ def _plan_transaction(world: RegionWorld, index: int, request: dict[str, Any]) -
 
 
 def _key_of_read(plan: Plan) -> None:
-    from ...backend import keys
-
     schema = plan.table.key_schema
     plan.key_item = {name: plan.equalities[name] for name in schema.names}
     plan.key = keys.key_of_key(schema, plan.key_item)
-
-
-def _fingerprint(params: Params) -> str:
-    ignored = ("ClientRequestToken", "ReturnConsumedCapacity")
-    return json.dumps(
-        {name: value for name, value in params.items() if name not in ignored},
-        sort_keys=True,
-        default=repr,
-    )
 
 
 @handles("dynamodb", "ExecuteTransaction")
@@ -277,7 +264,7 @@ def execute_transaction(world: RegionWorld, params: Params) -> Result:
     if all(reads):
         return _read_transaction(params, [plan for plan, _ in plans])
     token = params.get("ClientRequestToken")
-    fingerprint = _fingerprint(params) if token is not None else ""
+    fingerprint = request_fingerprint(params) if token is not None else ""
     if token is not None and world.token_ledger.lookup(token, fingerprint, world.now_ms()):
         return {"Responses": []}
     outcomes: list[WriteOutcome | None] = []
@@ -309,12 +296,7 @@ def execute_transaction(world: RegionWorld, params: Params) -> Result:
         outcomes.append(outcome)
         reasons.append(reason)
     if any(reason["Code"] != "None" for reason in reasons):
-        codes = ", ".join(reason["Code"] for reason in reasons)
-        raise TransactionCanceledException(
-            "Transaction cancelled, please refer cancellation reasons for specific reasons "
-            f"[{codes}]",
-            CancellationReasons=reasons,
-        )
+        raise TransactionCanceledException.for_reasons(reasons)
     units: dict[str, float] = {}
     for (plan, _exists), outcome in zip(plans, outcomes, strict=True):
         if outcome is not None:
