@@ -42,6 +42,16 @@ class ValidationException(AwsError):
     namespace = _CORAL_VALIDATE
 
 
+class EnvelopedValidationException(ValidationException):
+    """A ValidationException from the checks PutItem, UpdateItem and DeleteItem report inside
+    Coral's one-error envelope ("1 validation error detected: <message>"), while the other
+    operations (GetItem, Query, Scan, batches, transactions) answer the bare message: unused or
+    empty placeholder maps, UpdateExpression clause clashes and path overlaps, empty
+    expressions, empty sets (moto's aws_verified tests, captured on real AWS). The three
+    handlers add the envelope (``api/item_requests.py``, ``in_one_error_envelope``).
+    """
+
+
 class SerializationException(AwsError):
     code = "SerializationException"
     namespace = _CORAL_SERVICE

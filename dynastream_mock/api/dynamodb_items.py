@@ -29,6 +29,7 @@ from .item_requests import (
     check_expression_params,
     check_item_size,
     check_return_values,
+    in_one_error_envelope,
     normalize_key,
     projection_paths,
     read_units,
@@ -72,6 +73,7 @@ def check_condition(
 
 
 @handles("dynamodb", "PutItem")
+@in_one_error_envelope
 def put_item(world: RegionWorld, params: Params) -> Result:
     placeholders = check_expression_params("PutItem", params)
     return_values = check_return_values("PutItem", params)
@@ -108,6 +110,7 @@ def get_item(world: RegionWorld, params: Params) -> Result:
 
 
 @handles("dynamodb", "DeleteItem")
+@in_one_error_envelope
 def delete_item(world: RegionWorld, params: Params) -> Result:
     placeholders = check_expression_params("DeleteItem", params)
     return_values = check_return_values("DeleteItem", params)
@@ -140,6 +143,7 @@ def check_key_not_updated(key_names: tuple[str, ...], targets: list[ResolvedPath
 
 
 @handles("dynamodb", "UpdateItem")
+@in_one_error_envelope
 def update_item(world: RegionWorld, params: Params) -> Result:
     placeholders = check_expression_params("UpdateItem", params)
     return_values = check_return_values("UpdateItem", params)

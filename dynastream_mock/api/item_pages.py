@@ -58,7 +58,7 @@ def check_select(params: Params, *, is_query: bool) -> str:
         )
     if select == "ALL_PROJECTED_ATTRIBUTES" and params.get("IndexName") is None:
         raise ValidationException(
-            "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName"
+            prefix + "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName"
         )
     return select or "ALL_ATTRIBUTES"
 

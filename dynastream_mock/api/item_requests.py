@@ -7,6 +7,7 @@ helpers here raise AWS's messages in AWS's order.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,12 +24,13 @@ from ..backend.expressions import (
 )
 from ..backend.items import KeyTuple
 from ..backend.tables import Table
-from ..errors import ValidationException, invalid_parameters
-from .router import Params, Result
+from ..backend.world import RegionWorld
+from ..errors import EnvelopedValidationException, ValidationException, invalid_parameters
+from .router import Handler, Params, Result
 
 MAX_ITEM_BYTES: Final = 400 * 1024
 
-#: Real AWS reports these request checks inside Coral's one-error envelope.
+#: Coral's one-error envelope, in which some operations report some request checks.
 ONE_ERROR: Final = "1 validation error detected: "
 ITEM_TOO_BIG: Final = "Item size has exceeded the maximum allowed size"
 
@@ -51,6 +53,23 @@ _LEGACY: Final[dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
         ("ProjectionExpression", "FilterExpression"),
     ),
 }
+
+
+def in_one_error_envelope(handler: Handler) -> Handler:
+    """PutItem, UpdateItem and DeleteItem answer ``EnvelopedValidationException`` checks
+    inside Coral's envelope: '1 validation error detected: Value provided in
+    ExpressionAttributeNames unused in expressions: ...', '... Invalid UpdateExpression: The
+    "SET" section can only be used once ...' (moto's aws_verified tests, run on real AWS);
+    GetItem, Query, Scan, the batches and transactions answer the same checks bare."""
+
+    @functools.wraps(handler)
+    def enveloped(world: RegionWorld, params: Params) -> Result:
+        try:
+            return handler(world, params)
+        except EnvelopedValidationException as error:
+            raise ValidationException(ONE_ERROR + error.message) from None
+
+    return enveloped
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,18 +100,18 @@ def check_expression_params(operation: str, params: Params) -> Placeholders:
     names = params.get("ExpressionAttributeNames")
     eav = params.get("ExpressionAttributeValues")
     if names is not None and not used_expressions:
-        raise ValidationException(
-            ONE_ERROR + "ExpressionAttributeNames can only be specified when using expressions"
+        raise EnvelopedValidationException(
+            "ExpressionAttributeNames can only be specified when using expressions"
         )
     value_expressions = [name for name in used_expressions if name != "ProjectionExpression"]
     if eav is not None and not value_expressions:
-        raise ValidationException(
-            ONE_ERROR + "ExpressionAttributeValues can only be specified when using expressions"
+        raise EnvelopedValidationException(
+            "ExpressionAttributeValues can only be specified when using expressions"
         )
     if names is not None and not names:
-        raise ValidationException(ONE_ERROR + "ExpressionAttributeNames must not be empty")
+        raise EnvelopedValidationException("ExpressionAttributeNames must not be empty")
     if eav is not None and not eav:
-        raise ValidationException(ONE_ERROR + "ExpressionAttributeValues must not be empty")
+        raise EnvelopedValidationException("ExpressionAttributeValues must not be empty")
     return Placeholders(validate_expression_names(names), validate_expression_values(eav))
 
 
@@ -100,7 +119,7 @@ def check_return_values(operation: str, params: Params) -> str:
     """ReturnValues as the operation allows it (PutItem/DeleteItem: ALL_OLD or NONE)."""
     wanted: str = params.get("ReturnValues") or "NONE"
     if operation in ("PutItem", "DeleteItem") and wanted not in ("NONE", "ALL_OLD"):
-        raise ValidationException(ONE_ERROR + "ReturnValues can only be ALL_OLD or NONE")
+        raise EnvelopedValidationException("ReturnValues can only be ALL_OLD or NONE")
     return wanted
 
 

@@ -14,7 +14,13 @@ from collections.abc import Iterable, Mapping
 from decimal import Context, Decimal
 from typing import Any
 
-from dynastream_mock.errors import SerializationException, ValidationException, invalid_parameters
+from dynastream_mock.errors import (
+    INVALID_PARAMETERS,
+    EnvelopedValidationException,
+    SerializationException,
+    ValidationException,
+    invalid_parameters,
+)
 
 __all__ = [
     "MAX_NESTING_DEPTH",
@@ -370,7 +376,7 @@ def normalize_value(value: Any, depth: int = 0) -> AttributeValue:
 
 def _normalize_set(kind: str, members: Any) -> AttributeValue:
     if not isinstance(members, list) or not members:
-        raise invalid_parameters(_EMPTY_SET_MESSAGES[kind])
+        raise EnvelopedValidationException(INVALID_PARAMETERS + _EMPTY_SET_MESSAGES[kind])
     if kind == "SS":
         if len(set(members)) != len(members):
             raise invalid_parameters(f"Input collection {_set_repr(members)} contains duplicates.")
@@ -422,6 +428,10 @@ def validate_expression_values(values: Mapping[str, Any] | None) -> dict[str, At
             )
         try:
             out[key] = normalize_value(value)
+        except EnvelopedValidationException:
+            # An empty set reads as in an Item, without this wrapper (moto's aws_verified
+            # test_update_item_add_empty_set, captured on real AWS).
+            raise
         except ValidationException as exc:
             raise ValidationException(
                 f"ExpressionAttributeValues contains invalid value: {exc.message} for key {key}"

@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import lru_cache
 
-from dynastream_mock.errors import ValidationException
+from dynastream_mock.errors import EnvelopedValidationException, ValidationException
 
 from ..values import AttributeValue, validate_expression_values
 from .ast import (
@@ -168,14 +168,14 @@ def check_placeholders(
             used_values.update(expression.value_refs)
     unused = [key for key in names or {} if key not in used_names]
     if unused:
-        raise ValidationException(
+        raise EnvelopedValidationException(
             "Value provided in ExpressionAttributeNames unused in expressions: keys: {"
             + ", ".join(unused_placeholder_order(unused))
             + "}"
         )
     unused = [key for key in values or {} if key not in used_values]
     if unused:
-        raise ValidationException(
+        raise EnvelopedValidationException(
             "Value provided in ExpressionAttributeValues unused in expressions: keys: {"
             + ", ".join(unused_placeholder_order(unused))
             + "}"

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from dynastream_mock.errors import ValidationException
+from dynastream_mock.errors import EnvelopedValidationException, ValidationException
 
 from .ast import (
     AddAction,
@@ -89,11 +89,14 @@ _UPDATE_KEYWORDS: Final = frozenset({"SET", "REMOVE", "ADD", "DELETE"})
 KEYWORDS: Final = frozenset({"AND", "OR", "NOT", "BETWEEN", "IN"}) | _UPDATE_KEYWORDS
 
 
-def expression_error(param: str, reason: str) -> ValidationException:
+def expression_error(param: str, reason: str, *, enveloped: bool = False) -> ValidationException:
     """``ValidationException("Invalid <param>: <reason>")``; PartiQL's trees (``param`` "")
-    carry the bare reason, as DynamoDB words them there."""
+    carry the bare reason, as DynamoDB words them there. ``enveloped``: one of the checks
+    the single-item writes report in Coral's envelope (``EnvelopedValidationException``)."""
     if not param:
         return ValidationException(reason)
+    if enveloped:
+        return EnvelopedValidationException(f"Invalid {param}: {reason}")
     return ValidationException(f"Invalid {param}: {reason}")
 
 
@@ -350,7 +353,7 @@ class _Parser:
 
 def _check_empty(text: str, param: str) -> None:
     if not isinstance(text, str) or text == "":
-        raise expression_error(param, "The expression can not be empty;")
+        raise expression_error(param, "The expression can not be empty;", enveloped=True)
 
 
 # -- static checks on function usage ----------------------------------------------------------
@@ -537,7 +540,9 @@ def parse_update_text(text: str, param: str = "UpdateExpression") -> ParsedUpdat
     for clause in clauses:
         if clause in seen:
             raise expression_error(
-                param, f'The "{clause}" section can only be used once in an update expression;'
+                param,
+                f'The "{clause}" section can only be used once in an update expression;',
+                enveloped=True,
             )
         seen.add(clause)
     parser.check_reserved()

@@ -55,6 +55,7 @@ def check_overlaps(param: str, paths: list[ResolvedPath]) -> None:
                     "Two document paths overlap with each other; must remove or rewrite one of "
                     f"these paths; path one: {render_path(earlier)}, "
                     f"path two: {render_path(later)}",
+                    enveloped=True,
                 )
 
 
