@@ -175,6 +175,10 @@ class BackupNotFoundException(AwsError):
     code = "BackupNotFoundException"
 
 
+class PolicyNotFoundException(AwsError):
+    code = "PolicyNotFoundException"
+
+
 class PointInTimeRecoveryUnavailableException(AwsError):
     code = "PointInTimeRecoveryUnavailableException"
 
@@ -228,6 +232,7 @@ ERRORS_BY_CODE: dict[str, type[AwsError]] = {
         TableAlreadyExistsException,
         TableInUseException,
         BackupNotFoundException,
+        PolicyNotFoundException,
         PointInTimeRecoveryUnavailableException,
         InvalidRestoreTimeException,
         InternalServerError,

@@ -16,6 +16,7 @@ from . import (  # noqa: F401  (importing a module registers its handlers)
     items_batch,
     partiql,
     queries,
+    resource_policies,
     tags,
     transactions,
     ttl,

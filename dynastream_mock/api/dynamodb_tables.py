@@ -10,7 +10,7 @@ from ..backend.table_updates import TableUpdate
 from ..backend.tables import IndexDefinition, KeySchema, Table
 from ..backend.world import RegionWorld
 from ..errors import ResourceInUseException, ValidationException, invalid_parameters
-from . import indexes, table_settings
+from . import indexes, resource_policies, table_settings
 from .router import Params, Result, handles
 
 
@@ -295,6 +295,10 @@ def create_table(world: RegionWorld, params: Params) -> Result:
             f"[{', '.join(definitions)}], keys used: [{', '.join(sorted(used))}]"
         )
     enabled, view_type = _stream_view_type(params.get("StreamSpecification"), creating=True)
+    policy = params.get("ResourcePolicy")
+    parsed_policy = None
+    if policy is not None:
+        parsed_policy = resource_policies.parse_policy(policy, world.partition)
     table = world.create_table(
         name=params["TableName"],
         key_schema=key,
@@ -303,6 +307,12 @@ def create_table(world: RegionWorld, params: Params) -> Result:
         settings=table_settings.parse_create(world, params, billing_mode, (read, write)),
         stream_view_type=view_type if enabled else None,
     )
+    if parsed_policy is not None:
+        # Attached as the table is made, strongly consistent (API reference, CreateTable);
+        # the TableDescription does not mention it.
+        document, identity = parsed_policy
+        target = resource_policies.table_target(table)
+        world.resource_policies.put(target, document, identity, None, world.now_ms())
     return {"TableDescription": describe_table(world, table)}
 
 

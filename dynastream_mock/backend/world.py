@@ -11,6 +11,7 @@ from ..errors import ResourceInUseException, ResourceNotFoundException
 from . import due, lifecycle
 from .arns import Arn, is_arn, parse_arn, stream_arn, table_arn
 from .backups import Backup, RecoveryLog
+from .resource_policies import PolicyStore
 from .settings import Settings
 from .shards import SEQUENCE_BASE
 from .streams import Stream, stream_label
@@ -53,6 +54,8 @@ class RegionWorld:
         self.recovery: dict[str, RecoveryLog] = {}
         #: The RestoreSummary of each table made by a restore, by TableId.
         self.restore_summaries: dict[str, dict[str, object]] = {}
+        #: Resource-based policies of tables and streams (stored, not enforced).
+        self.resource_policies = PolicyStore()
 
     # -- time -----------------------------------------------------------------------------
 

@@ -58,8 +58,8 @@ def test_endpoint_discovery_keeps_talking_to_the_mock(dynastream: MockStreams) -
     [
         ("describe_kinesis_streaming_destination", {"TableName": "Orders"}),
         (
-            "get_resource_policy",
-            {"ResourceArn": "arn:aws:dynamodb:eu-west-1:123456789012:table/Orders"},
+            "describe_import",
+            {"ImportArn": "arn:aws:dynamodb:eu-west-1:123456789012:table/Orders/import/0-abc"},
         ),
         ("create_global_table", {"GlobalTableName": "Orders", "ReplicationGroup": []}),
         (
