@@ -297,11 +297,39 @@ def test_map_length() -> None:
 
 
 def test_attribute_values_are_left_to_the_backend() -> None:
-    # Deep AttributeValue validation is backend/values.py's: only the map must be an object.
-    validator_for("dynamodb", "PutItem")({"TableName": "tbl", "Item": {"a": {}, "b": "junk"}})
-    validator_for("dynamodb", "Query")(
-        {"TableName": "tbl", "ExpressionAttributeValues": {":a": {"S": 1}}}
+    # Deep AttributeValue validation (empty, several types, base64, numbers) is
+    # backend/values.py's; this layer checks only their JSON types.
+    validator_for("dynamodb", "PutItem")(
+        {"TableName": "tbl", "Item": {"a": {}, "b": {"S": "x", "N": "y"}, "c": {"B": "!"}}}
     )
+    validator_for("dynamodb", "Query")(
+        {"TableName": "tbl", "ExpressionAttributeValues": {":a": {"NS": []}, ":b": {"X": 1}}}
+    )
+
+
+@pytest.mark.parametrize(
+    ("item", "message"),
+    [
+        ({"pk": {"S": 123}}, "NUMBER_VALUE cannot be converted to String"),
+        ({"pk": {"S": {"S": "asdf"}}}, "Start of structure or map found where not expected"),
+        ({"pk": {"M": {"n": {"N": 5}}}}, "NUMBER_VALUE cannot be converted to String"),
+        (
+            {"pk": {"L": [{"S": "a"}, {"SS": ["a", True]}]}},
+            "TRUE_VALUE cannot be converted to String",
+        ),
+        ({"pk": {"BOOL": 1}}, "NUMBER_VALUE cannot be converted to Boolean"),
+        ({"pk": "junk"}, "Unexpected value type in payload"),
+    ],
+)
+def test_attribute_value_json_types_are_serialization_errors(
+    item: dict[str, Any], message: str
+) -> None:
+    # Coral deserializes AttributeValue like any structure: a JSON value of the wrong type is
+    # a SerializationException (moto's test_put_item__string_as_integer_value and
+    # test_put_item_wrong_datatype, written against AWS's answers).
+    with pytest.raises(SerializationException) as raised:
+        validator_for("dynamodb", "PutItem")({"TableName": "tbl", "Item": item})
+    assert raised.value.message == message
 
 
 def test_at_most_ten_errors_are_reported() -> None:

@@ -23,6 +23,7 @@ from .nodes import (
     StringNode,
     TimestampNode,
     Violation,
+    first_mismatch,
 )
 
 Validator = Callable[[dict[str, Any]], None]
@@ -102,8 +103,12 @@ _TABLE_NAME_SHAPE: Final = "TableName"
 # The request maps keyed by table name or ARN (BatchGetItem, BatchWriteItem).
 _TABLE_KEYED_MAPS: Final = frozenset({"BatchGetRequestMap", "BatchWriteItemRequestMap"})
 
-# Opaque to this module: deep validation belongs to backend/values.py.
+# Only JSON types are checked inside these (Coral's deserializer answers SerializationException
+# for {"S": 123}: "NUMBER_VALUE cannot be converted to String", moto's
+# test_put_item__string_as_integer_value); their deep validation belongs to backend/values.py.
 _OPAQUE_STRUCTURES: Final = frozenset({"AttributeValue"})
+# Blobs whose base64 backend/values.py checks (an AttributeValue's B and BS members).
+_UNDECODED_BLOBS: Final = frozenset({"BinaryAttributeValue"})
 
 
 def _aggregate(violations: list[Violation]) -> str:
@@ -185,7 +190,7 @@ class _Compiler:
         elif kind == "timestamp":
             node = TimestampNode(own)
         elif kind == "blob":
-            node = BlobNode(Limits(shape, "length"), own)
+            node = BlobNode(Limits(shape, "length"), own, name not in _UNDECODED_BLOBS)
         else:  # pragma: no cover - no other types in these models
             raise ValueError(f"unsupported shape type {kind!r} of {name}")
         self.nodes[cache_key] = node
@@ -247,18 +252,6 @@ def _only(root: StructNode, members: frozenset[str]) -> StructNode:
     return part
 
 
-def _first_mismatch(node: Node, v: Any) -> str | None:
-    """The first type error in document order, as Coral's streaming parser meets it."""
-    message = node.type_error(v)
-    if message is not None:
-        return message
-    for child, x in node.children(v):
-        message = _first_mismatch(child, x)
-        if message is not None:
-            return message
-    return None
-
-
 def _make_validator(root: StructNode | None) -> Validator:
     if root is None:
         # No input shape: any object is accepted.
@@ -274,7 +267,7 @@ def _make_validator(root: StructNode | None) -> Validator:
             root.check(params, "", out)
         except Mismatch as first_seen:
             raise SerializationException(
-                _first_mismatch(root, params) or first_seen.message
+                first_mismatch(root, params) or first_seen.message
             ) from None
         if out:
             raise ValidationException(_aggregate(out))

@@ -17,7 +17,11 @@ from .java import (
     generic_str,
     java_string_hash,
 )
-from .nodes import FIELD, NOT_NULL, Limits, Node, Violation
+from .nodes import FIELD, NOT_NULL, Limits, Node, Violation, first_mismatch
+
+# AttributeValue members whose JSON value is a string (B: base64) or a boolean.
+_STRING_KINDS = frozenset({"S", "N", "B"})
+_BOOL_KINDS = frozenset({"BOOL", "NULL"})
 
 
 class StructNode(Node):
@@ -46,6 +50,17 @@ class StructNode(Node):
         if type(v) is not dict:
             raise Mismatch(self.type_error(v) or "")
         if self.opaque:
+            # JSON types only, no constraints (see compiler._OPAQUE_STRUCTURES); a lone
+            # string or boolean, the usual AttributeValue, is decided at once.
+            if len(v) == 1:
+                for key, x in v.items():
+                    if (type(x) is str and key in _STRING_KINDS) or (
+                        type(x) is bool and key in _BOOL_KINDS
+                    ):
+                        return
+            message = first_mismatch(self, v)
+            if message is not None:
+                raise Mismatch(message)
             return
         for key, segment, node, required in self.members:
             x = v.get(key)
@@ -60,8 +75,6 @@ class StructNode(Node):
                     v[key] = normal
 
     def children(self, v: Any) -> Iterator[tuple[Node, Any]]:
-        if self.opaque:
-            return
         by_key = self.by_key
         for key, x in v.items():
             node = by_key.get(key)
@@ -202,9 +215,13 @@ class MapNode(Node):
                     phrases = ", ".join(key.bracket(k))
                     out.append((self, v, path, f"Map keys must satisfy constraint: [{phrases}]"))
                     break
-        if not self.check_values:
-            return
         value = self.value
+        if not self.check_values:
+            # Opaque values: their JSON types only.
+            for x in v.values():
+                if x is not None:
+                    value.check(x, path, out)
+            return
         limited = value.limited
         broken: Any = None
         for k, x in v.items():
@@ -218,8 +235,6 @@ class MapNode(Node):
             out.append((self, v, path, f"Map value must satisfy constraint: [{phrases}]"))
 
     def children(self, v: Any) -> Iterator[tuple[Node, Any]]:
-        if not self.check_values:
-            return
         value = self.value
         for x in v.values():
             if x is not None:

@@ -88,6 +88,18 @@ class Node:
         return v
 
 
+def first_mismatch(node: Node, v: Any) -> str | None:
+    """The first type error in document order, as Coral's streaming parser meets it."""
+    message = node.type_error(v)
+    if message is not None:
+        return message
+    for child, x in node.children(v):
+        message = first_mismatch(child, x)
+        if message is not None:
+            return message
+    return None
+
+
 class Limits:
     """Length or value bounds and string pattern/enum of one scalar shape."""
 
@@ -413,16 +425,20 @@ class TimestampNode(Node):
 
 
 class BlobNode(Node):
-    __slots__ = ("limits",)
+    __slots__ = ("decodes", "limits")
 
-    def __init__(self, limits: Limits, own: bool) -> None:
+    def __init__(self, limits: Limits, own: bool, decodes: bool = True) -> None:
         super().__init__("java.nio.ByteBuffer", own)
         self.limits = limits
         self.limited = not limits.empty
+        # False for an AttributeValue's B and BS: backend/values.py checks their base64.
+        self.decodes = decodes
 
     def type_error(self, v: Any) -> str | None:
         t = type(v)
         if t is str:
+            if not self.decodes:
+                return None
             if len(v) % 4:
                 return (
                     f"Base64 encoded length is expected a multiple of 4 bytes but found: {len(v)}"
