@@ -30,6 +30,7 @@ class MockOptions(TypedDict, total=False):
     iterator_ttl: Duration
     transitions: Duration
     account_id: str
+    replication_delay: Duration
 
 
 #: The one source of the options' defaults.
@@ -42,6 +43,7 @@ DEFAULTS: dict[str, Any] = {
     "iterator_ttl": 15 * 60,
     "transitions": 0,
     "account_id": "123456789012",
+    "replication_delay": 0,
 }
 
 
@@ -125,8 +127,10 @@ def build_settings(options: MockOptions | dict[str, Any]) -> Settings:
     retention = _duration("retention", merged["retention"])
     iterator_ttl = _duration("iterator_ttl", merged["iterator_ttl"])
     transitions = _duration("transitions", merged["transitions"], allow_zero=True)
+    replication_delay = _duration("replication_delay", merged["replication_delay"], allow_zero=True)
     assert partitions is not None and reader_idle is not None and retention is not None
     assert iterator_ttl is not None and transitions is not None
+    assert replication_delay is not None
     return Settings(
         partitions=partitions,
         max_readers_per_shard=readers,
@@ -136,4 +140,5 @@ def build_settings(options: MockOptions | dict[str, Any]) -> Settings:
         iterator_ttl_ms=iterator_ttl,
         transitions_ms=transitions,
         account_id=_account_id(merged["account_id"]),
+        replication_delay_ms=replication_delay,
     )

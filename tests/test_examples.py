@@ -34,6 +34,7 @@ def run_example(name: str) -> list[str]:
 def test_every_example_is_tested_here() -> None:
     tested = {
         "consumer_bugs.py",
+        "multi_region_game.py",
         "replicate_region.py",
         "sales_totals.py",
         "search_index.py",
@@ -202,3 +203,15 @@ def test_the_lineage_consumer_passes_under_chaos(seed: int) -> None:
         # Every Streams request, botocore's own retries included, passes through chaos.
         assert chaos._requests <= 2000, f"seed {seed}: {chaos._requests} Streams requests"
         assert chaos.events, f"seed {seed}: chaos did nothing"
+
+
+def test_multi_region_game_replicates_every_players_score_and_the_last_banner_wins() -> None:
+    assert run_example("multi_region_game.py") == [
+        "Multi-region game: a global table, each player mastered in their home region",
+        "round 1, before replication: us-east-1 leaderboard: bo 20",
+        "round 1, replicated: us-east-1 leaderboard: cy 30, bo 20, ana 10",
+        "round 2, before replication: us-east-1 leaderboard: cy 30, bo 20, ana 10",
+        "round 2, replicated: us-east-1 leaderboard: ana 45, cy 30, bo 20",
+        "every region's leaderboard agrees: True",
+        "banner after both writes replicated: ['Spring Cup']",
+    ]

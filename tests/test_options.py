@@ -40,6 +40,7 @@ def test_defaults_are_the_documented_ones() -> None:
         iterator_ttl_ms=15 * 60_000,
         transitions_ms=0,
         account_id="123456789012",
+        replication_delay_ms=0,
     )
 
 
@@ -63,6 +64,8 @@ def test_defaults_are_the_documented_ones() -> None:
         ("transitions", timedelta(seconds=3), "transitions_ms", 3_000),
         ("transitions", 0.25, "transitions_ms", 250),
         ("account_id", "111122223333", "account_id", "111122223333"),
+        ("replication_delay", 0, "replication_delay_ms", 0),
+        ("replication_delay", timedelta(seconds=2), "replication_delay_ms", 2_000),
     ],
 )
 def test_option_is_accepted_and_converted(
@@ -150,6 +153,12 @@ def test_option_is_accepted_and_converted(
             "transitions must be 0 or more (a timedelta or a number of seconds), got -0.5",
         ),
         ("transitions", None, TypeError, "transitions takes a timedelta or a number of seconds"),
+        (
+            "replication_delay",
+            -1,
+            ValueError,
+            "replication_delay must be 0 or more (a timedelta or a number of seconds), got -1",
+        ),
         ("account_id", "1234", ValueError, "account_id must be a string of 12 digits, got '1234'"),
         ("account_id", "12345678901x", ValueError, "account_id must be a string of 12 digits"),
         ("account_id", "١٢٣٤٥٦٧٨٩٠١٢", ValueError, "account_id must be a string of 12 digits"),

@@ -10,7 +10,7 @@ from ..backend.table_updates import TableUpdate
 from ..backend.tables import IndexDefinition, KeySchema, Table
 from ..backend.world import RegionWorld
 from ..errors import ResourceInUseException, ValidationException, invalid_parameters
-from . import indexes, resource_policies, table_settings
+from . import global_tables, indexes, resource_policies, table_settings
 from .router import Params, Result, handles
 
 
@@ -237,6 +237,7 @@ def describe_table(world: RegionWorld, table: Table) -> dict[str, Any]:
         description["LatestStreamLabel"] = table.latest_stream.label
         description["LatestStreamArn"] = table.latest_stream.arn
     description.update(table_settings.describe_settings(table))
+    description.update(global_tables.describe(world, table))
     restored = world.restore_summaries.get(table.definition.table_id)
     if restored is not None:
         description["RestoreSummary"] = restored
@@ -324,6 +325,7 @@ def describe_table_handler(world: RegionWorld, params: Params) -> Result:
 @handles("dynamodb", "DeleteTable")
 def delete_table(world: RegionWorld, params: Params) -> Result:
     table_settings.check_deletable(world.table(params["TableName"]))
+    global_tables.check_deletable(world, world.table(params["TableName"]))
     table = world.delete_table(params["TableName"])
     whole = describe_table(world, table)
     # AWS answers DeleteTable with a short description: no schema, indexes or stream.
@@ -357,9 +359,6 @@ def list_tables(world: RegionWorld, params: Params) -> Result:
     return result
 
 
-_GLOBAL_TABLE_MEMBERS = ("ReplicaUpdates", "MultiRegionConsistency", "GlobalTableWitnessUpdates")
-
-
 def _check_something_to_update(table: Table, params: Params) -> None:
     """An UpdateTable that names no change is refused (DynamoDB: "Nothing to update")."""
     changes = {name for name, value in params.items() if value is not None and name != "TableName"}
@@ -371,13 +370,6 @@ def _check_something_to_update(table: Table, params: Params) -> None:
 
 @handles("dynamodb", "UpdateTable")
 def update_table(world: RegionWorld, params: Params) -> Result:
-    unsupported = [name for name in _GLOBAL_TABLE_MEMBERS if params.get(name) is not None]
-    if unsupported:
-        # Refused rather than ignored: a test must not pass on a replica that never exists.
-        raise ValidationException(
-            f"dynastream_mock does not support global tables yet: UpdateTable's "
-            f"{', '.join(unsupported)} cannot be applied"
-        )
     table = world.table(params["TableName"])
     now = world.now_ms()
     if table.status(now) != "ACTIVE":
@@ -399,6 +391,7 @@ def update_table(world: RegionWorld, params: Params) -> Result:
         raise ValidationException(f"Table already has an enabled stream: TableName: {table.name}")
     if enabled is False and table.stream_view_type is None:
         raise ValidationException(f"Table has no stream to disable: TableName: {table.name}")
+    replicas = global_tables.plan(world, table, params)
     index_changes = indexes.plan_index_updates(
         world, table, params, _gsi_key_schema, changes_stream=enabled is not None
     )
@@ -412,4 +405,6 @@ def update_table(world: RegionWorld, params: Params) -> Result:
         **table_settings.update_members(world, params),
     )
     table_updates.update_table(world, table, update)
+    if replicas is not None:
+        global_tables.apply(world, table, replicas)
     return {"TableDescription": describe_table(world, table)}

@@ -29,12 +29,15 @@ def change_item(
     new_size: int = 0,
     *,
     by_ttl: bool = False,
+    replicated: bool = False,
 ) -> Item | None:
     """Store ``new_item`` under ``key`` (None deletes) and publish the stream record.
 
     Callers hold the region's lock and have validated the whole request first, the item's
     table and index keys included (``keys.py``; a batch or a transaction checks every item
     before its first change), so a failed request changes nothing. Returns the old item.
+    A change to a global table's replica is posted to the other replicas unless it is
+    ``replicated`` from one of them (``replication.py``).
     """
     items = table.items
     old_item = items.get(key)
@@ -57,6 +60,8 @@ def change_item(
     recovery = world.recovery.get(table.definition.table_id) if world.recovery else None
     if recovery is not None:
         recovery.record(now, key, old_item, old_size)
+    if table.replica_group is not None and not replicated:
+        table.replica_group.post_change(world, table, key, new_item, new_size)
     if table.ttl.enabled:
         table.ttl.track(key, new_item, now)
         world.schedule_ttl(table)

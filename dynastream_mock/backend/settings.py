@@ -18,3 +18,5 @@ class Settings:
     iterator_ttl_ms: int
     transitions_ms: int
     account_id: str
+    #: How long a write to a global table's replica takes to reach the other replicas.
+    replication_delay_ms: int = 0

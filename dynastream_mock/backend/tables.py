@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from . import keys
 from .indexes import IndexStore
-from .items import ItemStore
+from .items import ItemStore, KeyTuple
 from .shards import Item
 from .streams import Stream
 from .ttl import TimeToLive
+
+if TYPE_CHECKING:
+    from .replication import ReplicaGroup, Stamp
 
 #: (attribute name, declared type) of one key attribute.
 TypedName = tuple[str, str]
@@ -146,6 +150,10 @@ class Table:
     #: GSIs removed by UpdateTable, described as DELETING until the time given.
     deleting_indexes: dict[str, tuple[IndexDefinition, int]] = field(default_factory=dict)
     ttl: TimeToLive = field(default_factory=TimeToLive)
+    #: The global table this table is a replica of; None for a regional table.
+    replica_group: ReplicaGroup | None = None
+    #: When and where each item (or its deletion) was last written, while a replica.
+    write_stamps: dict[KeyTuple, Stamp] = field(default_factory=dict)
     # Copies of the definition's, which nearly every request reads: plain attributes.
     name: str = field(init=False)
     arn: str = field(init=False)

@@ -8,9 +8,10 @@ from collections.abc import Callable
 
 from ..clock import Clock
 from ..errors import ResourceInUseException, ResourceNotFoundException
-from . import due, lifecycle
+from . import due, lifecycle, replication
 from .arns import Arn, is_arn, parse_arn, stream_arn, table_arn
 from .backups import Backup, RecoveryLog
+from .replication import Inbox
 from .resource_policies import PolicyStore
 from .settings import Settings
 from .shards import SEQUENCE_BASE
@@ -33,6 +34,7 @@ class RegionWorld:
         clock: Clock,
         *,
         partition: str = "aws",
+        peer: Callable[[str], RegionWorld] | None = None,
     ) -> None:
         self.account_id = account_id
         self.region = region
@@ -56,6 +58,9 @@ class RegionWorld:
         self.restore_summaries: dict[str, dict[str, object]] = {}
         #: Resource-based policies of tables and streams (stored, not enforced).
         self.resource_policies = PolicyStore()
+        #: What other regions' replicas of global tables sent this one.
+        self.inbox = Inbox()
+        self._peer = peer
 
     # -- time -----------------------------------------------------------------------------
 
@@ -76,9 +81,20 @@ class RegionWorld:
         if at_ms < self._next_due_ms:
             self._next_due_ms = at_ms
 
+    def peer(self, region: str) -> RegionWorld:
+        """The world of the same account in another region (a replica's home)."""
+        if self._peer is None:
+            raise RuntimeError(f"{self.region}'s world was made without access to other regions")
+        return self._peer(region)
+
     def touch(self) -> int:
-        """Run every time-driven change that is due (the world is touched); return now."""
+        """Run every time-driven change that is due (the world is touched); return now.
+
+        Replicated writes due from other regions come first: they happened earlier.
+        """
         now = self.clock.now_ms()
+        if now >= self.inbox.next_due_ms:
+            replication.receive(self, now)
         if now >= self._next_due_ms:
             self._run_due(now)
         return now
@@ -164,6 +180,7 @@ class RegionWorld:
             )
         if table.stream_view_type is not None:
             self.disable_stream(table)
+        replication.leave_group(self, table)
         # Backups outlive their table; its point-in-time history does not (here).
         self.recovery.pop(table.definition.table_id, None)
         table.deleting_at_ms = due.transition_done(now, self.settings)
@@ -255,6 +272,7 @@ class World:
                     self.settings,
                     self.clock,
                     partition=self._partition_of(region),
+                    peer=lambda other: self.region(account_id, other),
                 )
                 self._regions[(account_id, region)] = found
             return found

@@ -190,18 +190,6 @@ def test_transitions_make_creating_last_in_virtual_time() -> None:
         ddb.put_item(TableName="Users", Item={"id": {"S": "a"}})
 
 
-def test_global_table_replicas_are_refused_not_ignored(ddb: Any) -> None:
-    ddb.create_table(TableName="Users", BillingMode="PAY_PER_REQUEST", **KEY)
-
-    with pytest.raises(ClientError) as raised:
-        ddb.update_table(
-            TableName="Users", ReplicaUpdates=[{"Create": {"RegionName": "us-east-1"}}]
-        )
-
-    assert error(raised)[0] == "ValidationException"
-    assert "does not support global tables" in error(raised)[1]
-
-
 def test_a_table_arn_works_wherever_a_table_name_does(ddb: Any) -> None:
     arn = ddb.create_table(TableName="Users", BillingMode="PAY_PER_REQUEST", **KEY)[
         "TableDescription"
