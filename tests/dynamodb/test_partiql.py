@@ -101,6 +101,8 @@ def test_select_errors_are_dynamodbs(music: Any) -> None:
         "requires upper bound to be greater than or equal to lower bound; lower bound operand: "
         "AttributeValue: {N:2}, upper bound operand: AttributeValue: {N:1}",
         "SELECT a, a FROM Music": "Duplicate identifiers in select clause: a",
+        # Unnamed, unlike Query's (moto's aws_verified test_execute_statement_on_unknown_gsi_table).
+        'SELECT * FROM "Music"."nope"': "The table does not have the specified index",
     }
     for statement, message in cases.items():
         with pytest.raises(ClientError) as raised:

@@ -258,7 +258,7 @@ def has_extra_condition(plan: Plan) -> bool:
 def _plan_select(world: RegionWorld, plan: Plan, select: pq.Select, consistent: bool) -> None:
     if select.target.index is not None:
         params = {"IndexName": select.target.index, "ConsistentRead": consistent}
-        plan.index = resolve_index(world, plan.table, params)
+        plan.index = resolve_index(world, plan.table, params, names_missing=False)
     schema = _schema(plan)
     if select.order_by:
         if select.where is None:
