@@ -153,6 +153,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     world.add_argument("--account-id", default=DEFAULTS["account_id"], metavar="DIGITS")
     world.add_argument(
+        "--replication-delay",
+        type=_seconds,
+        default=DEFAULTS["replication_delay"],
+        metavar="SECONDS",
+    )
+    world.add_argument(
         "--freeze-clock", action="store_true", help="start with the virtual clock frozen"
     )
     return parser

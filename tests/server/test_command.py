@@ -112,6 +112,7 @@ def test_world_options_are_flags(served: _Served) -> None:
         (["--partitions", "0"], "partitions must be at least 1"),
         (["--max-readers-per-shard", "lots"], "expected a whole number or none"),
         (["--retention", "soon"], "expected a number of seconds"),
+        (["--replication-delay", "-1"], "replication_delay must be 0 or more"),
     ],
 )
 def test_bad_flags_exit_2_with_the_reason(args: list[str], message: str) -> None:
