@@ -464,3 +464,28 @@ def test_what_is_not_served_yet_is_refused_not_ignored(
     clients = _global(dynastream, WEST)
     code, message = _refused(clients[EAST], **params)
     assert code == "ValidationException" and "dynastream_mock does not support" in message
+
+
+def test_a_time_to_live_deletion_is_replicated_as_a_plain_delete(
+    dynastream: MockStreams,
+) -> None:
+    clients = _global(dynastream, WEST)
+    east, west = clients[EAST], clients[WEST]
+    east.update_time_to_live(
+        TableName=TABLE, TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires"}
+    )
+    now = int(dynastream.clock.now().timestamp())
+    east.put_item(TableName=TABLE, Item={"id": {"S": "old"}, "expires": {"N": str(now + 60)}})
+    assert _get(west, "old") is not None
+    dynastream.clock.advance(seconds=120)
+    east.describe_table(TableName=TABLE)  # the east is touched: its TTL deletes the item
+    assert _get(west, "old") is None
+    streams = boto3.client("dynamodbstreams", region_name=WEST)
+    arn = west.describe_table(TableName=TABLE)["Table"]["LatestStreamArn"]
+    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]
+    iterator = streams.get_shard_iterator(
+        StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+    )["ShardIterator"]
+    removal = streams.get_records(ShardIterator=iterator)["Records"][-1]
+    # Only the region whose TTL deleted the item names the TTL service as the deleter.
+    assert removal["eventName"] == "REMOVE" and "userIdentity" not in removal
