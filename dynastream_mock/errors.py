@@ -175,6 +175,18 @@ class BackupNotFoundException(AwsError):
     code = "BackupNotFoundException"
 
 
+class ExportNotFoundException(AwsError):
+    code = "ExportNotFoundException"
+
+
+class ExportConflictException(AwsError):
+    code = "ExportConflictException"
+
+
+class InvalidExportTimeException(AwsError):
+    code = "InvalidExportTimeException"
+
+
 class PolicyNotFoundException(AwsError):
     code = "PolicyNotFoundException"
 

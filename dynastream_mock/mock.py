@@ -15,6 +15,7 @@ from .controls import Controls
 from .decorating import decorate
 from .faults import Faults
 from .intercept import active
+from .intercept.moto_services import moto_outside_services
 from .options import DEFAULTS, MockOptions, build_settings
 from .service import Service
 
@@ -100,7 +101,7 @@ class MockStreams(Controls):
             # A frozen or advanced clock is state of the previous run, like its tables.
             self.clock._restart()
         self.faults._clear()
-        service = Service(self._settings, self.clock, self.faults)
+        service = Service(self._settings, self.clock, self.faults, moto_outside_services)
         active.activate(self, service)
         self._service = service
         self._started = True

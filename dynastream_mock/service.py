@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .api.dispatch import dispatch
+from .api.outside import OutsideFinder, no_outside_services
 from .backend.readers import ANONYMOUS, Reader
 from .backend.settings import Settings
 from .backend.world import RegionWorld, World
@@ -54,8 +55,16 @@ def reader_of_signature(headers: Mapping[str, str | bytes]) -> Reader:
 class Service:
     """A world with its clock, faults and triggers, answering requests."""
 
-    def __init__(self, settings: Settings, clock: Clock, faults: Faults) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        clock: Clock,
+        faults: Faults,
+        outside: OutsideFinder = no_outside_services,
+    ) -> None:
         self.settings = settings
+        #: Finds the services outside DynamoDB (S3) a request may reach, per request.
+        self.outside = outside
         self.clock = clock
         self.faults = faults
         self.world = World(settings, clock, partition_id)
@@ -101,7 +110,7 @@ class Service:
                 injected = chaos._before_request(world, operation, params)
             if injected is not None:
                 raise injected
-            return dispatch(world, service, operation, params, reader)
+            return dispatch(world, service, operation, params, reader, self.outside)
 
         return serve_request(service, headers, body, run, _internal_error)
 

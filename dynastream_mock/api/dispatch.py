@@ -13,6 +13,7 @@ from . import (  # noqa: F401  (importing a module registers its handlers)
     dynamodb_items,
     dynamodb_tables,
     dynamodbstreams,
+    exports,
     items_batch,
     partiql,
     queries,
@@ -21,7 +22,8 @@ from . import (  # noqa: F401  (importing a module registers its handlers)
     transactions,
     ttl,
 )
-from .router import HANDLERS, READER_HANDLERS, supported_operations
+from .outside import OutsideFinder, no_outside_services
+from .router import HANDLERS, OUTSIDE_HANDLERS, READER_HANDLERS, supported_operations
 from .validation import operation_names, validator_for
 
 
@@ -31,18 +33,25 @@ def dispatch(
     operation: str,
     params: dict[str, Any],
     reader: Reader = ANONYMOUS,
+    outside: OutsideFinder = no_outside_services,
 ) -> dict[str, Any]:
-    """Run ``operation`` of ``service`` against ``world`` for ``reader``; AWS errors propagate."""
+    """Run ``operation`` of ``service`` against ``world`` for ``reader``; AWS errors propagate.
+
+    ``outside`` finds the services outside DynamoDB (S3) for the few handlers that need them.
+    """
     key = (service, operation)
     handler = HANDLERS.get(key)
     reading = READER_HANDLERS.get(key) if handler is None else None
-    if handler is None and reading is None:
+    reaching_out = OUTSIDE_HANDLERS.get(key)
+    if handler is None and reading is None and reaching_out is None:
         _refuse_unknown(service, operation)
     validator_for(service, operation)(params)
     with world.lock:
         world.touch()
         if handler is not None:
             return handler(world, params)
+        if reaching_out is not None:
+            return reaching_out(world, params, outside)
         assert reading is not None
         return reading(world, params, reader)
 

@@ -11,6 +11,7 @@ from ..errors import ResourceInUseException, ResourceNotFoundException
 from . import due, lifecycle, replication
 from .arns import Arn, is_arn, parse_arn, stream_arn, table_arn
 from .backups import Backup, RecoveryLog
+from .exports import TableExport
 from .replication import Inbox
 from .resource_policies import PolicyStore
 from .settings import Settings
@@ -56,6 +57,8 @@ class RegionWorld:
         self.recovery: dict[str, RecoveryLog] = {}
         #: The RestoreSummary of each table made by a restore, by TableId.
         self.restore_summaries: dict[str, dict[str, object]] = {}
+        #: Exports to S3 by ARN, oldest first.
+        self.exports: dict[str, TableExport] = {}
         #: Resource-based policies of tables and streams (stored, not enforced).
         self.resource_policies = PolicyStore()
         #: What other regions' replicas of global tables sent this one.

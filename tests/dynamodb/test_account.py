@@ -62,10 +62,7 @@ def test_endpoint_discovery_keeps_talking_to_the_mock(dynastream: MockStreams) -
             {"ImportArn": "arn:aws:dynamodb:eu-west-1:123456789012:table/Orders/import/0-abc"},
         ),
         ("create_global_table", {"GlobalTableName": "Orders", "ReplicationGroup": []}),
-        (
-            "export_table_to_point_in_time",
-            {"TableArn": "arn:aws:dynamodb:eu-west-1:123456789012:table/Orders", "S3Bucket": "b"},
-        ),
+        ("list_imports", {}),
     ],
 )
 def test_unsupported_operations_answer_a_clear_error(

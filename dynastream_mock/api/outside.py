@@ -1,0 +1,51 @@
+"""The services outside DynamoDB that some operations talk to: the "outside services" port.
+
+ExportTableToPointInTime writes to an S3 bucket; a handler that needs such a service asks
+the port for it and gets None when there is none to talk to (then it answers as AWS does
+when the bucket does not exist). The port is provided by whoever runs the mock (in-process:
+moto's S3 while moto's ``mock_aws`` is active, see ``intercept/moto_services.py``); the
+backend never sees it. Further services join as further optional members of
+:class:`OutsideServices`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+
+class NoSuchBucket(Exception):
+    """The bucket an object store was asked about does not exist."""
+
+
+class ObjectStore(Protocol):
+    """Objects in buckets, as S3 keeps them."""
+
+    def put_object(self, bucket: str, key: str, body: bytes) -> str:
+        """Store ``body`` under ``key``; return its ETag. ``NoSuchBucket`` when absent."""
+        ...
+
+    def get_object(self, bucket: str, key: str) -> bytes:
+        """The object's bytes. ``NoSuchBucket`` when the bucket is absent."""
+        ...
+
+    def list_keys(self, bucket: str, prefix: str) -> list[str]:
+        """Every key under ``prefix``, in S3's order. ``NoSuchBucket`` when absent."""
+        ...
+
+
+@dataclass(frozen=True)
+class OutsideServices:
+    """What is reachable outside DynamoDB for one request."""
+
+    s3: ObjectStore
+
+
+#: Asked per request, with the request's region: the services there, or None.
+OutsideFinder = Callable[[str], "OutsideServices | None"]
+
+
+def no_outside_services(region: str) -> OutsideServices | None:
+    """The finder of a mock with nothing outside it (the HTTP server on its own)."""
+    return None
