@@ -69,6 +69,18 @@ def test_select_order_by_desc_and_in_on_the_partition_key(music: Any) -> None:
     assert sorted(item["id"]["S"] for item in both) == ["acme", "zed"]
 
 
+def test_limit_counts_items_across_the_partitions_an_in_list_names(music: Any) -> None:
+    statement = "SELECT n FROM Music WHERE id IN ['acme', 'zed']"
+    sizes, token = [], None
+    while True:
+        page = run(music, statement, Limit=2, **({"NextToken": token} if token else {}))
+        sizes.append(len(page["Items"]))
+        token = page.get("NextToken")
+        if token is None:
+            break
+    assert sizes[:3] == [2, 2, 2] and sum(sizes) == 6
+
+
 def test_select_without_key_scans_and_pages_with_next_token(music: Any) -> None:
     seen: list[str] = []
     token = None
@@ -217,6 +229,10 @@ def test_delete_returns_the_old_item_and_checks_extra_conditions(music: Any) -> 
     gone = run(music, "DELETE FROM Music WHERE id = 'acme' AND n = 0 RETURNING ALL OLD *")
     assert gone["Items"][0]["id"] == {"S": "acme"}
     assert run(music, "DELETE FROM Music WHERE id = 'acme' AND n = 0")["Items"] == []
+    # A missing item is deleted successfully whatever else the WHERE clause asks (AWS's
+    # "PartiQL delete statements for DynamoDB"; DynamoDB Local agrees).
+    missing = "DELETE FROM Music WHERE id = 'acme' AND n = 0 AND plays = 5"
+    assert run(music, missing)["Items"] == []
     with pytest.raises(ClientError) as raised:
         run(music, "DELETE FROM Music WHERE id = 'acme' AND n = 1 RETURNING ALL NEW *")
     assert "Only RETURNING ALL OLD * is allowed in DELETE statements." in error_of(raised)[1]

@@ -364,7 +364,8 @@ def read_select(plan: Plan, limit: int | None, start: tuple[int, values.Item] | 
     scanned = 0
     first, start_key = start if start is not None else (0, None)
     for position in range(first, len(ordered)):
-        remaining = None if limit is None else limit - len(items) - scanned
+        # Limit counts items, across the partitions an IN list names (not bytes read).
+        remaining = None if limit is None else limit - len(items)
         page = _query(plan, ordered[position], not descending, remaining, start_key)
         start_key = None
         items.extend(page.items)
@@ -512,7 +513,9 @@ def evaluate_write(plan: Plan, wants_old: bool) -> WriteOutcome:
         return WriteOutcome(None, plan.item, values.item_size(plan.item), None)
     condition_holds = plan.condition is None or (old is not None and plan.condition.evaluate(old))
     if isinstance(statement, pq.Delete):
-        if has_extra_condition(plan) and not condition_holds:
+        # Deleting an item that is not there succeeds with nothing deleted (AWS's "PartiQL
+        # delete statements"); only an item that fails the condition is refused.
+        if old is not None and has_extra_condition(plan) and not condition_holds:
             _fail(old, wants_old)
         returned = old if statement.returning is not None else None
         return WriteOutcome(old, None, 0, returned, deletes=True)
