@@ -127,18 +127,22 @@ def batch_get_item(world: RegionWorld, params: Params) -> Result:
                 raise ValidationException(_DUPLICATES)
             seen.add(key)
             storage_keys.append(key)
-        resolved.append((table, request, paths, list(zip(key_items, storage_keys, strict=True))))
+        resolved.append(
+            (name, table, request, paths, list(zip(key_items, storage_keys, strict=True)))
+        )
     responses: dict[str, list[values.Item]] = {}
     unprocessed: dict[str, dict[str, Any]] = {}
     units: dict[str, float] = {}
     answered = 0
-    for table, request, paths, pairs in resolved:
-        found = responses.setdefault(table.name, [])
+    # Responses and UnprocessedKeys are keyed as the request named the table: by name or
+    # by ARN (moto's aws_verified test_batch_write_using_arn).
+    for name, table, request, paths, pairs in resolved:
+        found = responses.setdefault(name, [])
         consistent = bool(request.get("ConsistentRead"))
         for key_item, key in pairs:
             size = table.items.size_of(key)
             if answered + size > MAX_GET_BYTES:
-                left = unprocessed.setdefault(table.name, {**request, "Keys": []})
+                left = unprocessed.setdefault(name, {**request, "Keys": []})
                 left["Keys"].append(key_item)
                 continue
             units[table.name] = units.get(table.name, 0.0) + read_units(size, consistent)

@@ -161,6 +161,19 @@ def test_batch_get_answers_per_table(users: Any) -> None:
     assert {c["TableName"] for c in answer["ConsumedCapacity"]} == {"Users", "Teams"}
 
 
+def test_batch_get_answers_under_the_name_or_arn_it_was_asked_by(users: Any) -> None:
+    # AWS keys Responses as RequestItems named the table (moto's aws_verified
+    # test_batch_write_using_arn).
+    users.batch_write_item(RequestItems={"Users": [put("a")], "Teams": [put("t")]})
+    arn = users.describe_table(TableName="Users")["Table"]["TableArn"]
+
+    answer = users.batch_get_item(
+        RequestItems={arn: {"Keys": [{"id": {"S": "a"}}]}, "Teams": {"Keys": [{"id": {"S": "t"}}]}}
+    )
+
+    assert answer["Responses"] == {arn: [{"id": {"S": "a"}}], "Teams": [{"id": {"S": "t"}}]}
+
+
 def test_batch_get_of_more_than_100_keys_is_refused(users: Any) -> None:
     with pytest.raises(ClientError) as raised:
         users.batch_get_item(
