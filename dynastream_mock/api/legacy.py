@@ -285,9 +285,13 @@ def key_conditions(params: Mapping[str, Any]) -> LegacyKeyConditions | None:
             # attribute the key schema checks refuse it as they refuse any such condition.
             stand_in = operands[0] if operands else {"NULL": True}
             nodes.append(Comparison("=", path, refs.add(stand_in)))
-    if len(nodes) not in (1, 2):
+    # Up to eight conditions (a multi-attribute GSI key's 4 HASH and 4 RANGE attributes), as
+    # the expression parser allows; the key schema checks refuse more than a key has.
+    if not 1 <= len(nodes) <= 8:
         raise ValidationException("Conditions can be of length 1 or 2 only")
-    root = nodes[0] if len(nodes) == 1 else And(nodes[0], nodes[1])
+    root = nodes[0]
+    for node in nodes[1:]:
+        root = And(root, node)
     parsed = ParsedKeyCondition("", "KeyConditions", (), tuple(refs.values), root)
     return LegacyKeyConditions(bind_key_condition(parsed, None, refs.values), parsed, operators)
 

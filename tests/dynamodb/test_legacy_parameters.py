@@ -144,3 +144,47 @@ def test_the_resource_layer_sends_legacy_parameters(dynastream: MockStreams) -> 
     with pytest.raises(ClientError) as raised:
         table.put_item(Item={"id": "ada", "seq": 1}, Expected={"n": {"Value": 99}})
     assert raised.value.response["Error"]["Code"] == "ConditionalCheckFailedException"
+
+
+def test_key_conditions_name_every_attribute_of_a_multi_attribute_gsi_key(ddb: Any) -> None:
+    # AWS serves legacy KeyConditions on multi-attribute keys (moto's aws_verified
+    # test_key_conditions_with_range_keys); a single-attribute key still takes two.
+    definitions = [("pk", "S"), ("team", "S"), ("tier", "S"), ("score", "N")]
+    ddb.create_table(
+        TableName="Multi",
+        BillingMode="PAY_PER_REQUEST",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": a, "AttributeType": t} for a, t in definitions],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "ranking",
+                "KeySchema": [
+                    {"AttributeName": "team", "KeyType": "HASH"},
+                    {"AttributeName": "tier", "KeyType": "RANGE"},
+                    {"AttributeName": "score", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+    )
+    for n, (tier, score) in enumerate([("gold", 100), ("gold", 200), ("gold", 300), ("iron", 50)]):
+        ddb.put_item(
+            TableName="Multi",
+            Item={
+                "pk": {"S": str(n)},
+                "team": {"S": "red"},
+                "tier": {"S": tier},
+                "score": {"N": str(score)},
+            },
+        )
+    conditions = {
+        "team": {"ComparisonOperator": "EQ", "AttributeValueList": [{"S": "red"}]},
+        "tier": {"ComparisonOperator": "EQ", "AttributeValueList": [{"S": "gold"}]},
+        "score": {"ComparisonOperator": "GT", "AttributeValueList": [{"N": "100"}]},
+    }
+    found = ddb.query(TableName="Multi", IndexName="ranking", KeyConditions=conditions)
+    assert [item["score"]["N"] for item in found["Items"]] == ["200", "300"]
+    three_on_the_table = {**conditions, "pk": conditions.pop("team")}
+    with pytest.raises(ClientError) as raised:
+        ddb.query(TableName="Multi", KeyConditions=three_on_the_table)
+    assert raised.value.response["Error"]["Message"] == "Conditions can be of length 1 or 2 only"
