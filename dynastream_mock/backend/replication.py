@@ -73,6 +73,11 @@ class ReplicaGroup:
         with self._lock:
             return [world for name, world in sorted(self.members.items()) if name != region]
 
+    def sole_member(self) -> RegionWorld | None:
+        """The world of the one replica left, or None while there are more (or none)."""
+        with self._lock:
+            return next(iter(self.members.values())) if len(self.members) == 1 else None
+
     def add(self, world: RegionWorld, now_ms: int) -> None:
         with self._lock:
             self.members[world.region] = world
@@ -203,9 +208,8 @@ def leave_group(world: RegionWorld, table: Table) -> None:
 
 def _dissolve_if_alone(group: ReplicaGroup) -> None:
     # One replica left is a regional table again (DescribeTable shows no Replicas).
-    remaining = group.others("")
-    if len(remaining) == 1:
-        last = remaining[0]
+    last = group.sole_member()
+    if last is not None:
         last.inbox.post(_Delivery(last.now_ms(), group, dissolved=True))
 
 
