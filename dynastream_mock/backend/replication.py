@@ -69,10 +69,6 @@ class ReplicaGroup:
         with self._lock:
             return sorted(self.members)
 
-    def others(self, region: str) -> list[RegionWorld]:
-        with self._lock:
-            return [world for name, world in sorted(self.members.items()) if name != region]
-
     def sole_member(self) -> RegionWorld | None:
         """The world of the one replica left, or None while there are more (or none)."""
         with self._lock:
