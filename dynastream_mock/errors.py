@@ -183,6 +183,14 @@ class ExportConflictException(AwsError):
     code = "ExportConflictException"
 
 
+class ImportNotFoundException(AwsError):
+    code = "ImportNotFoundException"
+
+
+class ImportConflictException(AwsError):
+    code = "ImportConflictException"
+
+
 class InvalidExportTimeException(AwsError):
     code = "InvalidExportTimeException"
 

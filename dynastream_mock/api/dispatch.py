@@ -14,6 +14,7 @@ from . import (  # noqa: F401  (importing a module registers its handlers)
     dynamodb_tables,
     dynamodbstreams,
     exports,
+    imports,
     items_batch,
     partiql,
     queries,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Final
 
 from ..backend import table_updates
 from ..backend.arns import index_arn
 from ..backend.table_updates import TableUpdate
-from ..backend.tables import IndexDefinition, KeySchema, Table
+from ..backend.tables import IndexDefinition, KeySchema, Table, TableSettings
 from ..backend.world import RegionWorld
 from ..errors import ResourceInUseException, ValidationException, invalid_parameters
 from . import global_tables, indexes, resource_policies, table_settings
@@ -270,6 +271,46 @@ def _describe_index(world: RegionWorld, table: Table, index: IndexDefinition) ->
 
 @handles("dynamodb", "CreateTable")
 def create_table(world: RegionWorld, params: Params) -> Result:
+    creation = table_creation(world, params)
+    policy = params.get("ResourcePolicy")
+    parsed_policy = None
+    if policy is not None:
+        parsed_policy = resource_policies.parse_policy(policy, world.partition)
+    table = creation.create(world)
+    if parsed_policy is not None:
+        # Attached as the table is made, strongly consistent (API reference, CreateTable);
+        # the TableDescription does not mention it.
+        document, identity = parsed_policy
+        target = resource_policies.table_target(table)
+        world.resource_policies.put(target, document, identity, None, world.now_ms())
+    return {"TableDescription": describe_table(world, table)}
+
+
+@dataclass(frozen=True)
+class TableCreation:
+    """A validated CreateTable (or ImportTable's TableCreationParameters), not yet made."""
+
+    name: str
+    key_schema: KeySchema
+    attribute_definitions: dict[str, str]
+    indexes: tuple[IndexDefinition, ...]
+    settings: TableSettings
+    stream_view_type: str | None
+
+    def create(self, world: RegionWorld, *, table_id: str | None = None) -> Table:
+        return world.create_table(
+            name=self.name,
+            key_schema=self.key_schema,
+            attribute_definitions=self.attribute_definitions,
+            indexes=self.indexes,
+            settings=self.settings,
+            stream_view_type=self.stream_view_type,
+            table_id=table_id,
+        )
+
+
+def table_creation(world: RegionWorld, params: Params) -> TableCreation:
+    """Validate the table-making members of a CreateTable request; change nothing."""
     definitions: dict[str, str] = {}
     if not params.get("AttributeDefinitions"):
         raise ValidationException("No Attribute Schema Defined")
@@ -296,11 +337,7 @@ def create_table(world: RegionWorld, params: Params) -> Result:
             f"[{', '.join(definitions)}], keys used: [{', '.join(sorted(used))}]"
         )
     enabled, view_type = _stream_view_type(params.get("StreamSpecification"), creating=True)
-    policy = params.get("ResourcePolicy")
-    parsed_policy = None
-    if policy is not None:
-        parsed_policy = resource_policies.parse_policy(policy, world.partition)
-    table = world.create_table(
+    return TableCreation(
         name=params["TableName"],
         key_schema=key,
         attribute_definitions=definitions,
@@ -308,13 +345,6 @@ def create_table(world: RegionWorld, params: Params) -> Result:
         settings=table_settings.parse_create(world, params, billing_mode, (read, write)),
         stream_view_type=view_type if enabled else None,
     )
-    if parsed_policy is not None:
-        # Attached as the table is made, strongly consistent (API reference, CreateTable);
-        # the TableDescription does not mention it.
-        document, identity = parsed_policy
-        target = resource_policies.table_target(table)
-        world.resource_policies.put(target, document, identity, None, world.now_ms())
-    return {"TableDescription": describe_table(world, table)}
 
 
 @handles("dynamodb", "DescribeTable")

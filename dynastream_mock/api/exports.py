@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ..backend import due
-from ..backend.exports import TableExport, export_arn, new_export_id
+from ..backend.exports import TableExport, export_arn, new_transfer_id
 from ..backend.world import RegionWorld
 from ..errors import (
     ExportConflictException,
@@ -182,7 +182,7 @@ def export_table_to_point_in_time(
             f"Export time {_epoch(at_ms)} is outside the point in time recovery window of "
             f"table '{table.name}' ({_epoch(earliest)} to {_epoch(now)})"
         )
-    export_id = new_export_id(now)
+    export_id = new_transfer_id(now)
     export = TableExport(
         arn=export_arn(table.arn, export_id),
         export_id=export_id,

@@ -11,7 +11,7 @@ from ..errors import ResourceInUseException, ResourceNotFoundException
 from . import due, lifecycle, replication
 from .arns import Arn, is_arn, parse_arn, stream_arn, table_arn
 from .backups import Backup, RecoveryLog
-from .exports import TableExport
+from .exports import TableExport, TableImport
 from .replication import Inbox
 from .resource_policies import PolicyStore
 from .settings import Settings
@@ -59,6 +59,8 @@ class RegionWorld:
         self.restore_summaries: dict[str, dict[str, object]] = {}
         #: Exports to S3 by ARN, oldest first.
         self.exports: dict[str, TableExport] = {}
+        #: Imports from S3 by ARN, oldest first.
+        self.imports: dict[str, TableImport] = {}
         #: Resource-based policies of tables and streams (stored, not enforced).
         self.resource_policies = PolicyStore()
         #: What other regions' replicas of global tables sent this one.
@@ -152,15 +154,20 @@ class RegionWorld:
         indexes: tuple[IndexDefinition, ...],
         settings: TableSettings,
         stream_view_type: str | None,
+        *,
+        table_id: str | None = None,
     ) -> Table:
-        """Create a table with the settings of its CreateTable request, all validated."""
+        """Create a table with the settings of its CreateTable request, all validated.
+
+        ``table_id`` is one allocated earlier (ImportTable tells it before the table exists).
+        """
         if name in self.tables:
             raise ResourceInUseException(f"Table already exists: {name}")
         now = self.clock.now_ms()
         definition = TableDefinition(
             name=name,
             arn=table_arn(self.partition, self.region, self.account_id, name),
-            table_id=str(uuid.uuid4()),
+            table_id=table_id or str(uuid.uuid4()),
             key_schema=key_schema,
             attribute_definitions=attribute_definitions,
             created_ms=now,

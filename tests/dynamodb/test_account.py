@@ -57,12 +57,9 @@ def test_endpoint_discovery_keeps_talking_to_the_mock(dynastream: MockStreams) -
     ("operation", "params"),
     [
         ("describe_kinesis_streaming_destination", {"TableName": "Orders"}),
-        (
-            "describe_import",
-            {"ImportArn": "arn:aws:dynamodb:eu-west-1:123456789012:table/Orders/import/0-abc"},
-        ),
+        ("describe_contributor_insights", {"TableName": "Orders"}),
         ("create_global_table", {"GlobalTableName": "Orders", "ReplicationGroup": []}),
-        ("list_imports", {}),
+        ("list_contributor_insights", {}),
     ],
 )
 def test_unsupported_operations_answer_a_clear_error(
