@@ -301,7 +301,9 @@ def _restore(
 @handles("dynamodb", "RestoreTableFromBackup")
 def restore_table_from_backup(world: RegionWorld, params: Params) -> Result:
     backup = _backup(world, params["BackupArn"])
-    return _restore(world, params, backup.snapshot, {"SourceBackupArn": backup.arn})
+    # AWS's RestoreSummary of a backup restore names the backup and its source table.
+    summary = {"SourceBackupArn": backup.arn, "SourceTableArn": backup.snapshot.definition.arn}
+    return _restore(world, params, backup.snapshot, summary)
 
 
 @handles("dynamodb", "RestoreTableToPointInTime")

@@ -119,7 +119,9 @@ def check_return_values(operation: str, params: Params) -> str:
     """ReturnValues as the operation allows it (PutItem/DeleteItem: ALL_OLD or NONE)."""
     wanted: str = params.get("ReturnValues") or "NONE"
     if operation in ("PutItem", "DeleteItem") and wanted not in ("NONE", "ALL_OLD"):
-        raise EnvelopedValidationException("ReturnValues can only be ALL_OLD or NONE")
+        # AWS's own text, without the "1 validation error detected" envelope (reported by
+        # users of the live service; DynamoDB Local answers the same).
+        raise ValidationException("Return values set to invalid value")
     return wanted
 
 

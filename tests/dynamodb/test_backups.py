@@ -82,6 +82,7 @@ def test_a_restore_carries_items_and_indexes_but_not_stream_or_tags(ddb: Any) ->
     ]
 
     assert restored["RestoreSummary"]["SourceBackupArn"] == arn
+    assert restored["RestoreSummary"]["SourceTableArn"] == arn.split("/backup/")[0]
     assert restored["RestoreSummary"]["RestoreInProgress"] is False
     assert "StreamSpecification" not in restored
     assert restored["GlobalSecondaryIndexes"][0]["IndexName"] == "by-email"

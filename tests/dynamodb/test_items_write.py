@@ -61,7 +61,7 @@ def test_put_and_delete_refuse_return_values_other_than_all_old(
 
     assert failure(raised) == (
         "ValidationException",
-        "1 validation error detected: ReturnValues can only be ALL_OLD or NONE",
+        "Return values set to invalid value",
     )
 
 
