@@ -243,6 +243,13 @@ def update_continuous_backups(world: RegionWorld, params: Params) -> Result:
 # -- restores -------------------------------------------------------------------------------
 
 
+def _free_target(world: RegionWorld, params: Params) -> str:
+    target: str = params["TargetTableName"]
+    if world.find_table(target) is not None:
+        raise TableAlreadyExistsException(f"Table already exists: {target}")
+    return target
+
+
 def _restore(
     world: RegionWorld, params: Params, snapshot: TableSnapshot, summary: dict[str, Any]
 ) -> Result:
@@ -252,9 +259,7 @@ def _restore(
             f"dynastream_mock does not support {', '.join(unsupported)} yet; restore without "
             "it and update the table afterwards"
         )
-    target = params["TargetTableName"]
-    if world.find_table(target) is not None:
-        raise TableAlreadyExistsException(f"Table already exists: {target}")
+    target = _free_target(world, params)
     settings = dataclasses.replace(
         snapshot.settings,
         deletion_protection_enabled=False,
@@ -312,6 +317,8 @@ def restore_table_to_point_in_time(world: RegionWorld, params: Params) -> Result
     if name is None:
         raise ValidationException("Either SourceTableArn or SourceTableName must be specified")
     table = _source_table(world, name)
+    # A taken target name is refused before the source's recovery is looked at.
+    _free_target(world, params)
     recovery = world.recovery.get(table.definition.table_id)
     if recovery is None:
         raise PointInTimeRecoveryUnavailableException(

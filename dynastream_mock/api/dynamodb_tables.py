@@ -334,7 +334,7 @@ def table_creation(world: RegionWorld, params: Params) -> TableCreation:
             )
         raise invalid_parameters(
             "Some AttributeDefinitions are not used. AttributeDefinitions: "
-            f"[{', '.join(definitions)}], keys used: [{', '.join(sorted(used))}]"
+            f"[{', '.join(sorted(definitions))}], keys used: [{', '.join(sorted(used))}]"
         )
     enabled, view_type = _stream_view_type(params.get("StreamSpecification"), creating=True)
     return TableCreation(

@@ -116,6 +116,12 @@ def _check_key_value(name: str, value: Mapping[str, Any], is_hash: bool) -> None
     raw: Any = value[kind]
     if raw == "" or raw == b"":
         check_not_empty(name, value)
+    _check_key_size(value, is_hash)
+
+
+def _check_key_size(value: Mapping[str, Any], is_hash: bool) -> None:
+    kind = next(iter(value), "")
+    raw: Any = value[kind]
     if kind == "S":
         size = len(raw.encode("utf-8", "surrogatepass"))
     elif kind == "B":
@@ -202,6 +208,13 @@ def check_index_key(
             raise ValidationException(_empty_index_key(actual, name, index.name, by_update))
     if schema.composite and empties:
         _check_aggregate_sizes(index, item)
+    elif empties:
+        # An index key is limited as a table key is, a table's hash key included when the
+        # index takes it as its (smaller) range key.
+        for name, expected, is_hash in schema.typed_elements:
+            value = item.get(name)
+            if isinstance(value, dict) and len(value) == 1 and expected in value:
+                _check_key_size(value, is_hash)
 
 
 def _check_aggregate_sizes(index: IndexDefinition, item: Mapping[str, Any]) -> None:

@@ -226,6 +226,10 @@ def test_point_in_time_errors(ddb: Any, dynastream: MockStreams) -> None:
         ddb.restore_table_to_point_in_time(
             SourceTableName="Users", TargetTableName="Copy", UseLatestRestorableTime=True
         )
+    with pytest.raises(ClientError) as target_taken:
+        ddb.restore_table_to_point_in_time(
+            SourceTableName="Users", TargetTableName="Users", UseLatestRestorableTime=True
+        )
     ddb.update_continuous_backups(
         TableName="Users", PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}
     )
@@ -243,6 +247,7 @@ def test_point_in_time_errors(ddb: Any, dynastream: MockStreams) -> None:
         "PointInTimeRecoveryUnavailableException",
         "Point in time recovery is not enabled for table 'Users'",
     )
+    assert _error(target_taken) == ("TableAlreadyExistsException", "Table already exists: Users")
     assert _error(before_enabling)[0] == "InvalidRestoreTimeException"
     assert _error(no_table) == ("TableNotFoundException", "Table not found: Nobody")
     assert "Copy" not in ddb.list_tables()["TableNames"]

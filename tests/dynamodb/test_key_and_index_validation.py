@@ -135,3 +135,62 @@ def test_create_table_with_as_many_definitions_as_keys_but_the_wrong_ones(ddb: A
         f"{INVALID}Some index key attributes are not defined in AttributeDefinitions. "
         "Keys: [id], AttributeDefinitions: [created_at]",
     )
+
+
+def test_a_table_hash_key_too_long_for_the_range_key_of_a_gsi_is_refused(ddb: Any) -> None:
+    ddb.create_table(
+        TableName="Keys",
+        KeySchema=[
+            {"AttributeName": "pk", "KeyType": "HASH"},
+            {"AttributeName": "sk", "KeyType": "RANGE"},
+        ],
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "S"},
+        ],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "by-sk",
+                "KeySchema": [
+                    {"AttributeName": "sk", "KeyType": "HASH"},
+                    {"AttributeName": "pk", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "KEYS_ONLY"},
+            }
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    with pytest.raises(ClientError) as raised:
+        ddb.put_item(TableName="Keys", Item={"pk": {"S": "x" * 1025}, "sk": {"S": "s"}})
+    assert raised.value.response["Error"]["Message"] == (
+        "One or more parameter values were invalid: Aggregated size of all range keys has "
+        "exceeded the size limit of 1024 bytes"
+    )
+    assert ddb.scan(TableName="Keys")["Items"] == []
+    ddb.put_item(TableName="Keys", Item={"pk": {"S": "x" * 1024}, "sk": {"S": "s"}})
+
+
+def test_unused_attribute_definitions_are_named_in_sorted_order(ddb: Any) -> None:
+    with pytest.raises(ClientError) as raised:
+        ddb.create_table(
+            TableName="Users",
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            AttributeDefinitions=[
+                {"AttributeName": "id", "AttributeType": "S"},
+                {"AttributeName": "user", "AttributeType": "S"},
+                {"AttributeName": "created_at", "AttributeType": "S"},
+            ],
+            GlobalSecondaryIndexes=[
+                {
+                    "IndexName": "by-user",
+                    "KeySchema": [{"AttributeName": "user", "KeyType": "HASH"}],
+                    "Projection": {"ProjectionType": "ALL"},
+                }
+            ],
+            BillingMode="PAY_PER_REQUEST",
+        )
+    assert error(raised) == (
+        "ValidationException",
+        INVALID + "Some AttributeDefinitions are not used. AttributeDefinitions: "
+        "[created_at, id, user], keys used: [id, user]",
+    )
