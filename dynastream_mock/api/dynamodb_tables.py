@@ -176,6 +176,7 @@ def _indexes(
             read = write = None
             if kind == "GLOBAL" and billing_mode == "PROVISIONED":
                 read, write = _throughput(index, billing_mode, f" for index {name}")
+            warm = table_settings.parse_warm_throughput(index, billing_mode, f"index {name}")
             made.append(
                 IndexDefinition(
                     name=name,
@@ -185,6 +186,7 @@ def _indexes(
                     non_key_attributes=tuple(projection.get("NonKeyAttributes") or ()),
                     read_capacity=read,
                     write_capacity=write,
+                    warm_throughput=warm,
                 )
             )
     return tuple(made)
@@ -238,6 +240,13 @@ def describe_table(world: RegionWorld, table: Table) -> dict[str, Any]:
         description["LatestStreamLabel"] = table.latest_stream.label
         description["LatestStreamArn"] = table.latest_stream.arn
     description.update(table_settings.describe_settings(table))
+    settings = table.settings
+    description["WarmThroughput"] = table_settings.describe_warm_throughput(
+        settings.billing_mode,
+        (settings.read_capacity, settings.write_capacity),
+        settings.warm_throughput,
+        description["TableStatus"],
+    )
     description.update(global_tables.describe(world, table))
     restored = world.restore_summaries.get(table.definition.table_id)
     if restored is not None:
@@ -266,6 +275,12 @@ def _describe_index(world: RegionWorld, table: Table, index: IndexDefinition) ->
             "ReadCapacityUnits": index.read_capacity or 0,
             "WriteCapacityUnits": index.write_capacity or 0,
         }
+        described["WarmThroughput"] = table_settings.describe_warm_throughput(
+            table.settings.billing_mode,
+            (index.read_capacity or 0, index.write_capacity or 0),
+            index.warm_throughput,
+            described.get("IndexStatus", "ACTIVE"),
+        )
     return described
 
 
@@ -432,7 +447,7 @@ def update_table(world: RegionWorld, params: Params) -> Result:
         billing_mode=billing_mode if throughput is not None else None,
         throughput=throughput,
         stream=stream,
-        **table_settings.update_members(world, params),
+        **table_settings.update_members(world, table, params),
     )
     table_updates.update_table(world, table, update)
     if replicas is not None:

@@ -28,6 +28,7 @@ from ..errors import (
     ValidationException,
     invalid_parameters,
 )
+from . import table_settings
 from .item_pages import invalid_start, read_page, render_page
 from .router import Params, Result
 
@@ -430,6 +431,7 @@ def _plan_create(
         non_key_attributes=tuple(non_key or ()),
         read_capacity=read,
         write_capacity=write,
+        warm_throughput=table_settings.parse_warm_throughput(action, billing_mode, f"index {name}"),
     )
     key_definitions = {attribute: definitions[attribute] for attribute in key.names}
     return IndexCreation(definition, key_definitions)

@@ -15,6 +15,10 @@ SSESpecification, OnDemandThroughput; probes of the live service published 2026)
 * ``DeletionProtectionEnabled``: always described; DeleteTable is refused while it is on.
 * ``OnDemandThroughput``: on-demand tables only; -1 removes a maximum; described while a
   maximum is set, the member not set as -1.
+* ``WarmThroughput`` (table and GSI): described always. An on-demand table or index starts
+  warm at 12,000 read and 4,000 write units per second (Developer Guide, "Understanding
+  DynamoDB warm throughput") and may not ask for less; a provisioned one is warm at its
+  provisioned capacity. A request raises it; it is never lowered.
 * UpdateTable changes one concern at a time: SSE, TableClass and DeletionProtection must each
   be the only operation of a request, OnDemandThroughput combines with BillingMode only.
 
@@ -62,6 +66,50 @@ _EXCLUSIVE = (
 )
 
 
+#: Where every on-demand table and index starts (read, write units per second).
+ON_DEMAND_WARM_THROUGHPUT = (12000, 4000)
+
+
+def parse_warm_throughput(
+    params: Params, billing_mode: str, where: str = "table"
+) -> tuple[int, int] | None:
+    """The WarmThroughput a CreateTable, UpdateTable or GSI asks for, checked."""
+    requested = params.get("WarmThroughput")
+    if requested is None:
+        return None
+    read = requested.get("ReadUnitsPerSecond")
+    write = requested.get("WriteUnitsPerSecond")
+    if read is None and write is None:
+        raise invalid_parameters(
+            f"At least one of ReadUnitsPerSecond or WriteUnitsPerSecond must be specified "
+            f"for WarmThroughput for {where}"
+        )
+    if billing_mode == "PAY_PER_REQUEST":
+        for member, value, initial in (
+            ("ReadUnitsPerSecond", read, ON_DEMAND_WARM_THROUGHPUT[0]),
+            ("WriteUnitsPerSecond", write, ON_DEMAND_WARM_THROUGHPUT[1]),
+        ):
+            if value is not None and value < initial:
+                raise invalid_parameters(
+                    f"Requested {member} for WarmThroughput for {where} is lower than "
+                    "initial throughput for OnDemand"
+                )
+    return int(read or 0), int(write or 0)
+
+
+def describe_warm_throughput(
+    billing_mode: str, capacity: tuple[int, int], requested: tuple[int, int] | None, status: str
+) -> dict[str, Any]:
+    """The WarmThroughput member of a table or GSI description."""
+    base = ON_DEMAND_WARM_THROUGHPUT if billing_mode == "PAY_PER_REQUEST" else capacity
+    asked = requested or (0, 0)
+    return {
+        "ReadUnitsPerSecond": max(base[0], asked[0], 1),
+        "WriteUnitsPerSecond": max(base[1], asked[1], 1),
+        "Status": status,
+    }
+
+
 def parse_create(
     world: RegionWorld, params: Params, billing_mode: str, throughput: tuple[int, int]
 ) -> TableSettings:
@@ -73,6 +121,7 @@ def parse_create(
         deletion_protection_enabled=bool(params.get("DeletionProtectionEnabled")),
         table_class=params.get("TableClass"),
         tags=table_tags.parse_tags(params.get("Tags") or []),
+        warm_throughput=parse_warm_throughput(params, billing_mode),
     )
     specification = params.get("SSESpecification")
     if specification is not None:
@@ -112,13 +161,15 @@ def check_update(world: RegionWorld, table: Table, params: Params) -> None:
             )
 
 
-def update_members(world: RegionWorld, params: Params) -> dict[str, Any]:
+def update_members(world: RegionWorld, table: Table, params: Params) -> dict[str, Any]:
     """The ``TableUpdate`` members of the settings an UpdateTable ``check_update`` accepted."""
     members: dict[str, Any] = {
         "deletion_protection_enabled": params.get("DeletionProtectionEnabled"),
         "table_class": params.get("TableClass"),
         "on_demand": params.get("OnDemandThroughput"),
     }
+    if params.get("WarmThroughput") is not None:
+        members["warm_throughput"] = parse_warm_throughput(params, table.settings.billing_mode)
     specification = params.get("SSESpecification")
     if specification is not None:
         members["sse_kms_key_arn"] = _sse_key_arn(world, specification)

@@ -59,6 +59,8 @@ class TableUpdate:
     table_class: str | None = None
     #: OnDemandThroughput members as given (MaxReadRequestUnits, MaxWriteRequestUnits).
     on_demand: dict[str, int] | None = None
+    #: WarmThroughput asked for (read, write units per second); it only ever goes up.
+    warm_throughput: tuple[int, int] | None = None
 
 
 def update_table(world: RegionWorld, table: Table, update: TableUpdate) -> None:
@@ -99,6 +101,13 @@ def update_table(world: RegionWorld, table: Table, update: TableUpdate) -> None:
         settings.max_write_request_units = update.on_demand.get(
             "MaxWriteRequestUnits", settings.max_write_request_units
         )
+    if update.warm_throughput is not None:
+        before = settings.warm_throughput or (0, 0)
+        settings.warm_throughput = (
+            max(before[0], update.warm_throughput[0]),
+            max(before[1], update.warm_throughput[1]),
+        )
+        changed = True
     settle_billing_mode(table, now)
     if changed and world.settings.transitions_ms:
         table.active_at_ms = due.transition_done(now, world.settings)

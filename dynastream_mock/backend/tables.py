@@ -86,6 +86,8 @@ class IndexDefinition:
     non_key_attributes: tuple[str, ...] = ()
     read_capacity: int | None = None
     write_capacity: int | None = None
+    #: WarmThroughput asked for (read, write units per second); None: the default.
+    warm_throughput: tuple[int, int] | None = None
 
 
 @dataclass(slots=True, eq=False)
@@ -124,6 +126,8 @@ class TableSettings:
     #: When the table last became PAY_PER_REQUEST, and the billing mode settings last saw.
     pay_per_request_ms: int | None = None
     settled_billing_mode: str | None = None
+    #: WarmThroughput asked for (read, write units per second); None: the default.
+    warm_throughput: tuple[int, int] | None = None
 
 
 @dataclass(slots=True, eq=False)

@@ -51,6 +51,13 @@ KNOWN_DIFFERENCES: tuple[KnownDifference, ...] = (
         local="<absent>",
     ),
     KnownDifference(
+        "*",
+        "ok.*WarmThroughput",
+        "DynamoDB describes every table's and GSI's WarmThroughput (Developer Guide, 'Check "
+        "your DynamoDB table's current warm throughput'); DynamoDB Local leaves it out",
+        local="<absent>",
+    ),
+    KnownDifference(
         "*delete*",
         "ok.TableDescription.[ACDK]*",
         "DeleteTable answers a short description without the schema, creation time or "

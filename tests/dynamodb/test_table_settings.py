@@ -296,3 +296,98 @@ def test_on_demand_maxima_combine_with_the_billing_mode(ddb: Any) -> None:
     )["TableDescription"]
     assert updated["OnDemandThroughput"] == {"MaxReadRequestUnits": 7, "MaxWriteRequestUnits": 8}
     assert updated["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+
+
+# -- WarmThroughput (Developer Guide, "Understanding DynamoDB warm throughput") ---------------
+
+
+def _warm(read: int, write: int, status: str = "ACTIVE") -> dict[str, Any]:
+    return {"ReadUnitsPerSecond": read, "WriteUnitsPerSecond": write, "Status": status}
+
+
+def _on_demand_table(ddb: Any, **extra: Any) -> dict[str, Any]:
+    description: dict[str, Any] = ddb.create_table(
+        TableName="Warm",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}]
+        + (
+            [{"AttributeName": "g", "AttributeType": "S"}]
+            if "GlobalSecondaryIndexes" in extra
+            else []
+        ),
+        BillingMode="PAY_PER_REQUEST",
+        **extra,
+    )["TableDescription"]
+    return description
+
+
+def test_every_table_and_gsi_describes_its_warm_throughput(ddb: Any) -> None:
+    gsi = {
+        "IndexName": "by-g",
+        "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+        "Projection": {"ProjectionType": "ALL"},
+        "WarmThroughput": {"ReadUnitsPerSecond": 15000, "WriteUnitsPerSecond": 5000},
+    }
+    created = _on_demand_table(ddb, GlobalSecondaryIndexes=[gsi])
+    assert created["WarmThroughput"] == _warm(12000, 4000)
+    assert created["GlobalSecondaryIndexes"][0]["WarmThroughput"] == _warm(15000, 5000)
+    ddb.create_table(
+        TableName="Provisioned",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        ProvisionedThroughput={"ReadCapacityUnits": 3, "WriteCapacityUnits": 5},
+    )
+    table = ddb.describe_table(TableName="Provisioned")["Table"]
+    assert table["WarmThroughput"] == _warm(3, 5)
+
+
+def test_update_table_raises_warm_throughput_and_never_lowers_it(ddb: Any) -> None:
+    _on_demand_table(ddb)
+    ddb.update_table(
+        TableName="Warm", WarmThroughput={"ReadUnitsPerSecond": 20000, "WriteUnitsPerSecond": 4000}
+    )
+    ddb.update_table(TableName="Warm", WarmThroughput={"WriteUnitsPerSecond": 6000})
+    table = ddb.describe_table(TableName="Warm")["Table"]
+    assert table["WarmThroughput"] == _warm(20000, 6000)
+    with pytest.raises(ClientError) as alone:
+        ddb.update_table(
+            TableName="Warm",
+            WarmThroughput={"ReadUnitsPerSecond": 30000},
+            DeletionProtectionEnabled=True,
+        )
+    assert alone.value.response["Error"]["Code"] == "ValidationException"
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        (
+            "table",
+            "One or more parameter values were invalid: Requested WriteUnitsPerSecond for "
+            "WarmThroughput for table is lower than initial throughput for OnDemand",
+        ),
+        (
+            "index",
+            "One or more parameter values were invalid: Requested WriteUnitsPerSecond for "
+            "WarmThroughput for index by-g is lower than initial throughput for OnDemand",
+        ),
+    ],
+)
+def test_on_demand_warm_throughput_below_the_initial_one_is_refused(
+    ddb: Any, where: str, message: str
+) -> None:
+    low = {"ReadUnitsPerSecond": 12000, "WriteUnitsPerSecond": 3000}
+    gsi: dict[str, Any] = {
+        "IndexName": "by-g",
+        "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+        "Projection": {"ProjectionType": "ALL"},
+    }
+    extra: dict[str, Any] = {"GlobalSecondaryIndexes": [gsi]}
+    if where == "table":
+        extra["WarmThroughput"] = low
+    else:
+        gsi["WarmThroughput"] = low
+    with pytest.raises(ClientError) as raised:
+        _on_demand_table(ddb, **extra)
+    assert raised.value.response["Error"]["Message"] == message
+    assert ddb.list_tables()["TableNames"] == []
