@@ -56,6 +56,8 @@ _OPERATION: Final = {
 }
 _SAME_ITEM: Final = "Transaction request cannot include multiple operations on one item"
 _UPDATE_TOO_BIG: Final = "Item size to update has exceeded the maximum allowed size"
+_MAX_TRANSACTION_BYTES: Final = 4 * 1024 * 1024
+_TOO_LARGE: Final = "Transaction request cannot be larger than 4 MB"
 
 
 @dataclass(slots=True)
@@ -210,6 +212,10 @@ def transact_write_items(world: RegionWorld, params: Params) -> Result:
     ]
     if any(reason["Code"] != "None" for reason in reasons):
         raise TransactionCanceledException.for_reasons(reasons)
+    # "The aggregate size of the items in the transaction cannot exceed 4 MB" (Developer
+    # Guide, "Amazon DynamoDB Transactions", limits).
+    if sum(action.size for action in actions if action.new is not None) > _MAX_TRANSACTION_BYTES:
+        raise ValidationException(_TOO_LARGE)
     result = _with_capacity({}, params, actions, replay=False)
     for action in actions:
         assert action.table is not None and action.key is not None

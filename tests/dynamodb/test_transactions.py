@@ -436,3 +436,20 @@ def test_consumed_capacity_counts_two_units_per_transactional_write(users: Any) 
     )
 
     assert result["ConsumedCapacity"] == [{"TableName": "Users", "CapacityUnits": 4.0}]
+
+
+def test_a_transaction_of_more_than_4_mb_of_items_is_refused_and_changes_nothing(
+    users: Any, streams: Any
+) -> None:
+    blob = {"blob": {"S": "x" * 390_000}}
+    before = len(records(users, streams))
+    with pytest.raises(ClientError) as raised:
+        users.transact_write_items(TransactItems=[put_action(f"big{i}", **blob) for i in range(11)])
+    assert error_of(raised) == (
+        "ValidationException",
+        "Transaction request cannot be larger than 4 MB",
+    )
+    assert names(users) == ["gone", "old"]
+    assert len(records(users, streams)) == before
+    users.transact_write_items(TransactItems=[put_action(f"big{i}", **blob) for i in range(10)])
+    assert "Item" in users.get_item(TableName="Users", Key=key("big9"))
