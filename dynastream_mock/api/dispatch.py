@@ -1,4 +1,5 @@
-"""Dispatch one operation: shape validation, the region's lock, then the handler."""
+"""Dispatch one operation: shape validation, the region's lock, then the handler; then the
+records of the item changes it made go to the Kinesis streaming destinations."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from . import (  # noqa: F401  (importing a module registers its handlers)
     exports,
     imports,
     items_batch,
+    kinesis_destinations,
     partiql,
     queries,
     resource_policies,
@@ -23,6 +25,7 @@ from . import (  # noqa: F401  (importing a module registers its handlers)
     transactions,
     ttl,
 )
+from .kinesis_destinations import deliver_kinesis_records
 from .outside import OutsideFinder, no_outside_services
 from .router import HANDLERS, OUTSIDE_HANDLERS, READER_HANDLERS, supported_operations
 from .validation import operation_names, validator_for
@@ -38,7 +41,10 @@ def dispatch(
 ) -> dict[str, Any]:
     """Run ``operation`` of ``service`` against ``world`` for ``reader``; AWS errors propagate.
 
-    ``outside`` finds the services outside DynamoDB (S3) for the few handlers that need them.
+    ``outside`` finds the services outside DynamoDB (S3, Kinesis) for the few handlers that
+    need them, and for the delivery of Kinesis destinations' records, in the order the
+    changes were made: after the handler, even a failed one (it changed nothing, but the
+    time-driven changes the world ran before it, such as TTL deletions, have records).
     """
     key = (service, operation)
     handler = HANDLERS.get(key)
@@ -49,12 +55,16 @@ def dispatch(
     validator_for(service, operation)(params)
     with world.lock:
         world.touch()
-        if handler is not None:
-            return handler(world, params)
-        if reaching_out is not None:
-            return reaching_out(world, params, outside)
-        assert reading is not None
-        return reading(world, params, reader)
+        try:
+            if handler is not None:
+                return handler(world, params)
+            if reaching_out is not None:
+                return reaching_out(world, params, outside)
+            assert reading is not None
+            return reading(world, params, reader)
+        finally:
+            if world.kinesis_outbox:
+                deliver_kinesis_records(world, outside)
 
 
 def _refuse_unknown(service: str, operation: str) -> NoReturn:

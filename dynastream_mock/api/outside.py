@@ -1,8 +1,9 @@
 """The services outside DynamoDB that some operations talk to: the "outside services" port.
 
-ExportTableToPointInTime writes to an S3 bucket; a handler that needs such a service asks
-the port for it and gets None when there is none to talk to (then it answers as AWS does
-when the bucket does not exist). The port is provided by whoever runs the mock (in-process:
+ExportTableToPointInTime writes to an S3 bucket and a Kinesis streaming destination puts
+records to a Kinesis data stream; a handler that needs such a service asks the port for it
+and gets None when there is none to talk to (then it answers as AWS does when the bucket or
+the stream does not exist). The port is provided by whoever runs the mock (in-process:
 moto's S3 while moto's ``mock_aws`` is active, see ``intercept/moto_services.py``); the
 backend never sees it. Further services join as further optional members of
 :class:`OutsideServices`.
@@ -35,11 +36,29 @@ class ObjectStore(Protocol):
         ...
 
 
+class StreamUnavailable(Exception):
+    """A Kinesis data stream does not exist, or refused a record."""
+
+
+class RecordStreams(Protocol):
+    """Kinesis data streams, as Kinesis Data Streams keeps them."""
+
+    def stream_status(self, stream_arn: str) -> str | None:
+        """The stream's StreamStatus (``ACTIVE``, ``CREATING``, ...); None when absent."""
+        ...
+
+    def put_record(self, stream_arn: str, partition_key: str, data: bytes) -> None:
+        """Put one record; ``StreamUnavailable`` when the stream is absent or refuses it."""
+        ...
+
+
 @dataclass(frozen=True)
 class OutsideServices:
     """What is reachable outside DynamoDB for one request."""
 
     s3: ObjectStore
+    #: Kinesis Data Streams; None where there is none to talk to.
+    kinesis: RecordStreams | None = None
 
 
 #: Asked per request, with the request's region: the services there, or None.

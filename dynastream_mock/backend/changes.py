@@ -1,5 +1,6 @@
 """The change funnel: the one place an item changes, and so the one place that makes the
-stream record, keeps the indexes and Time To Live in step, and wakes the world for them.
+stream record, queues the Kinesis destinations' records, keeps the indexes and Time To
+Live in step, and wakes the world for them.
 
 Every write path (PutItem, UpdateItem, DeleteItem, BatchWriteItem, TransactWriteItems, TTL)
 comes through ``change_item``, so none can forget its record. A change that changes nothing
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import due, values
+from . import due, kinesis_destinations, values
 from .items import KeyTuple, partition_hash
 from .shards import Item
 
@@ -69,6 +70,16 @@ def change_item(
         sizes = (old_size, new_size if new_item is not None else 0)
         _publish(table, event, old_item, new_item, sizes, now, by_ttl)
         world.schedule(due.trimmed_at(now, world.settings))
+    destinations = (
+        world.kinesis_destinations.get(table.definition.table_id)
+        if world.kinesis_destinations
+        else None
+    )
+    if destinations is not None:
+        sizes = (old_size, new_size if new_item is not None else 0)
+        kinesis_destinations.queue_change(
+            world, destinations, table, event, old_item, new_item, sizes, now, by_ttl
+        )
     return old_item
 
 

@@ -12,6 +12,7 @@ from . import due, lifecycle, replication
 from .arns import Arn, is_arn, parse_arn, stream_arn, table_arn
 from .backups import Backup, RecoveryLog
 from .exports import TableExport, TableImport
+from .kinesis_destinations import KinesisChange, TableDestinations
 from .replication import Inbox
 from .resource_policies import PolicyStore
 from .settings import Settings
@@ -65,6 +66,12 @@ class RegionWorld:
         self.resource_policies = PolicyStore()
         #: What other regions' replicas of global tables sent this one.
         self.inbox = Inbox()
+        #: Kinesis Data Streams destinations of the tables, by TableId (a table made again
+        #: under the same name starts with none).
+        self.kinesis_destinations: dict[str, TableDestinations] = {}
+        #: Item changes waiting to be put to Kinesis streams, oldest first: the change
+        #: funnel queues them, the api layer delivers them after each request.
+        self.kinesis_outbox: list[KinesisChange] = []
         self._peer = peer
 
     # -- time -----------------------------------------------------------------------------
@@ -106,6 +113,18 @@ class RegionWorld:
 
     def _run_due(self, now: int) -> None:
         self._next_due_ms = lifecycle.run_due(self, now)
+        if self.kinesis_destinations:
+            self._forget_destinations_of_deleted_tables()
+
+    def _forget_destinations_of_deleted_tables(self) -> None:
+        present = {table.definition.table_id for table in self.tables.values()}
+        for table_id in [t for t in self.kinesis_destinations if t not in present]:
+            del self.kinesis_destinations[table_id]
+
+    def take_kinesis_outbox(self) -> list[KinesisChange]:
+        """Every queued change for Kinesis, oldest first, leaving the outbox empty."""
+        taken, self.kinesis_outbox = self.kinesis_outbox, []
+        return taken
 
     # -- tables ---------------------------------------------------------------------------
 
@@ -196,6 +215,8 @@ class RegionWorld:
         table.deleting_at_ms = due.transition_done(now, self.settings)
         if self.settings.transitions_ms == 0:
             del self.tables[table.name]
+            # Its Kinesis destinations go with it (the streams themselves stay).
+            self.kinesis_destinations.pop(table.definition.table_id, None)
         else:
             self.schedule(table.deleting_at_ms)
         return table

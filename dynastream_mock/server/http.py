@@ -295,11 +295,17 @@ class _Handler(BaseHTTPRequestHandler):
             if size == 0:
                 while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
                     pass  # trailers
+                if total > MAX_REQUEST_BYTES:
+                    # Read to the end (up to twice the limit) before answering 413, so the
+                    # client is not cut off mid-send and gets the answer, not a broken pipe.
+                    raise _BodyTooLarge(total)
                 return b"".join(parts)
             total += size
-            if total > MAX_REQUEST_BYTES:
+            if total > 2 * MAX_REQUEST_BYTES:
                 raise _BodyTooLarge(total)
-            parts.append(self.rfile.read(size))
+            chunk = self.rfile.read(size)
+            if total <= MAX_REQUEST_BYTES:
+                parts.append(chunk)
             self.rfile.readline(1024)  # the CRLF after each chunk
 
     @staticmethod

@@ -56,7 +56,7 @@ def test_endpoint_discovery_keeps_talking_to_the_mock(dynastream: MockStreams) -
 @pytest.mark.parametrize(
     ("operation", "params"),
     [
-        ("describe_kinesis_streaming_destination", {"TableName": "Orders"}),
+        ("describe_table_replica_auto_scaling", {"TableName": "Orders"}),
         ("describe_contributor_insights", {"TableName": "Orders"}),
         ("create_global_table", {"GlobalTableName": "Orders", "ReplicationGroup": []}),
         ("list_contributor_insights", {}),
