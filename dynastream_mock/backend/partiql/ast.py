@@ -124,6 +124,8 @@ class BetweenExpr:
 @dataclass(frozen=True, slots=True)
 class InExpr:
     operand: Expr
+    #: Empty when the right-hand side is no list of at least one member (the compiler
+    #: refuses it, as DynamoDB does once the statement has parsed).
     options: tuple[Expr, ...]
 
 

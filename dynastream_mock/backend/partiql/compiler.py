@@ -78,6 +78,12 @@ _CONDITION_FUNCTIONS: Final = frozenset(
 )
 _UPDATE_FUNCTIONS: Final = frozenset({"list_append", "if_not_exists"})
 _NULL_TYPE: Final = ":null"
+_MISSING: Final = "MISSING must be compared using IS operator"
+_NOT_BOOLEAN: Final = "WHERE clause must contain an expression that resolves to a boolean"
+INVALID_IN: Final = (
+    "IN operator must have a left hand argument of type Variable Reference and right hand "
+    "argument of type Seq with at least one member"
+)
 
 
 class Constants:
@@ -141,7 +147,7 @@ def _bag(node: BagOf, parameters: Sequence[Any]) -> values.AttributeValue:
 
 def compile_condition(text: str, where: Expr, constants: Constants) -> ParsedCondition:
     """A WHERE clause as a condition tree, checked as the expression language checks it."""
-    root = _condition(where, constants, "AND")
+    root = _condition(where, constants, "WHERE")
     _check_condition_functions(PARTIQL, root)
     value_refs = tuple(f":c{index}" for index in range(len(constants.nodes)))
     return ParsedCondition(text, PARTIQL, (), (*value_refs, _NULL_TYPE), root)
@@ -166,6 +172,8 @@ def _condition(node: Expr, constants: Constants, parent: str) -> Condition:
             _operand(node.high, constants),
         )
     if isinstance(node, InExpr):
+        if not node.options:
+            raise ValidationException(INVALID_IN)
         options = tuple(_operand(option, constants) for option in node.options)
         return In(_operand(node.operand, constants), options)
     if isinstance(node, IsExpr):
@@ -182,6 +190,8 @@ def _condition(node: Expr, constants: Constants, parent: str) -> Condition:
         _check_known(node.name, _CONDITION_FUNCTIONS | _UPDATE_FUNCTIONS)
         call = FunctionCall(node.name, tuple(_operand(arg, constants) for arg in node.args))
         if node.name == "size":
+            if parent == "WHERE":
+                raise ValidationException(_NOT_BOOLEAN)
             raise ValidationException(
                 "Incorrect operand type for operator or function; operator or function: "
                 f"{parent}, operand type: N"
@@ -193,6 +203,13 @@ def _condition(node: Expr, constants: Constants, parent: str) -> Condition:
         raise ValidationException(
             f"Unsupported operator in Condition Expression. Operator: {node.op}"
         )
+    if isinstance(node, MissingExpr):
+        raise ValidationException(_MISSING)
+    # A value or a path where a condition belongs, refused in the words of what holds it.
+    if parent == "WHERE":
+        raise ValidationException(_NOT_BOOLEAN)
+    if parent == "NOT":
+        raise ValidationException("The argument to NOT must be a Type or Expression")
     raise ValidationException("The arguments to AND/OR must be Expressions")
 
 
@@ -202,7 +219,7 @@ def _operand(node: Expr, constants: Constants) -> Operand:
     if isinstance(node, ConstantExpr):
         return constants.placeholder(node.constant)
     if isinstance(node, MissingExpr):
-        raise ValidationException("MISSING must be compared using IS operator")
+        raise ValidationException(_MISSING)
     if isinstance(node, Call):
         _check_known(node.name, _CONDITION_FUNCTIONS | _UPDATE_FUNCTIONS)
         return FunctionCall(node.name, tuple(_operand(arg, constants) for arg in node.args))
@@ -264,7 +281,7 @@ def _update_operand(node: Expr, constants: Constants) -> Operand:
     if isinstance(node, ConstantExpr):
         return constants.placeholder(node.constant)
     if isinstance(node, MissingExpr):
-        raise ValidationException("MISSING must be compared using IS operator")
+        raise ValidationException(_MISSING)
     if isinstance(node, Binary):
         if node.op not in ("+", "-"):
             raise ValidationException(
