@@ -100,10 +100,24 @@ def _single_item(plan: Plan) -> bool:
     return all(name in plan.equalities for name in schema.names) and not has_extra_condition(plan)
 
 
+def _kind_of(text: str) -> set[bool]:
+    """Whether a statement refused when planned reads (one member) or writes; empty when it
+    does not parse or is an EXISTS check. A batch is reads or writes (developer guide, PartiQL
+    batch operations) whatever becomes of each statement."""
+    try:
+        statement = parse_statement(text).statement
+    except ValidationException:
+        return set()
+    if isinstance(statement, pq.Exists):
+        return set()
+    return {isinstance(statement, pq.Select)}
+
+
 @handles("dynamodb", "BatchExecuteStatement")
 def batch_execute_statement(world: RegionWorld, params: Params) -> Result:
     requests: list[dict[str, Any]] = params["Statements"]
     plans: list[Plan | dict[str, Any]] = []
+    kinds: set[bool] = set()  # is_read of each statement that parsed, refused or not
     for request in requests:
         try:
             plan = plan_statement(
@@ -114,9 +128,10 @@ def batch_execute_statement(world: RegionWorld, params: Params) -> Result:
             )
         except (ValidationException, ResourceNotFoundException) as error:
             plans.append(_batch_error(error, None))
+            kinds.update(_kind_of(request["Statement"]))
             continue
         plans.append(plan)
-    kinds = {plan.is_read for plan in plans if isinstance(plan, Plan)}
+        kinds.add(plan.is_read)
     if len(kinds) > 1:
         raise ValidationException(
             "Read and write requests together in the same batch is not supported."
