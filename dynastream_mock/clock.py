@@ -18,6 +18,11 @@ MILLIS_PER_SECOND = 1000
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
+def epoch_seconds(ms: int) -> float:
+    """A clock reading in milliseconds as the epoch seconds DynamoDB's JSON timestamps are."""
+    return ms / MILLIS_PER_SECOND
+
+
 def duration_ms(value: object, *, name: str) -> int:
     """Convert a ``timedelta`` or a number of seconds into whole milliseconds.
 

@@ -22,6 +22,7 @@ from ..backend.backups import (
 from ..backend.changes import change_item
 from ..backend.tables import IndexDefinition, Table
 from ..backend.world import RegionWorld
+from ..clock import epoch_seconds
 from ..errors import (
     BackupNotFoundException,
     InvalidRestoreTimeException,
@@ -42,10 +43,6 @@ _UNSUPPORTED_OVERRIDES = (
 )
 
 
-def _epoch(ms: int) -> float:
-    return ms / 1000
-
-
 def _source_table(world: RegionWorld, name: str) -> Table:
     table = world.find_table(name)
     if table is None or table.deleting_at_ms is not None:
@@ -63,7 +60,7 @@ def _backup_details(backup: Backup) -> dict[str, Any]:
         "BackupSizeBytes": backup.snapshot.size_bytes,
         "BackupStatus": backup.status,
         "BackupType": backup.backup_type,
-        "BackupCreationDateTime": _epoch(backup.created_ms),
+        "BackupCreationDateTime": epoch_seconds(backup.created_ms),
     }
 
 
@@ -77,7 +74,7 @@ def _backup_description(backup: Backup) -> dict[str, Any]:
         "TableArn": definition.arn,
         "TableSizeBytes": snapshot.size_bytes,
         "KeySchema": render_key_schema(definition.key_schema),
-        "TableCreationDateTime": _epoch(definition.created_ms),
+        "TableCreationDateTime": epoch_seconds(definition.created_ms),
         "ProvisionedThroughput": {
             "ReadCapacityUnits": settings.read_capacity,
             "WriteCapacityUnits": settings.write_capacity,
@@ -201,8 +198,8 @@ def _continuous_backups(world: RegionWorld, table: Table) -> dict[str, Any]:
         point_in_time = {
             "PointInTimeRecoveryStatus": "ENABLED",
             "RecoveryPeriodInDays": recovery.period_days,
-            "EarliestRestorableDateTime": _epoch(recovery.earliest_ms(now)),
-            "LatestRestorableDateTime": _epoch(recovery.latest_ms(now)),
+            "EarliestRestorableDateTime": epoch_seconds(recovery.earliest_ms(now)),
+            "LatestRestorableDateTime": epoch_seconds(recovery.latest_ms(now)),
         }
     return {
         "ContinuousBackupsStatus": "ENABLED",
@@ -297,7 +294,7 @@ def _restore(
         change_item(world, table, key, item, size)
     world.restore_summaries[table.definition.table_id] = {
         **summary,
-        "RestoreDateTime": _epoch(world.now_ms()),
+        "RestoreDateTime": epoch_seconds(world.now_ms()),
         "RestoreInProgress": False,
     }
     return {"TableDescription": describe_table(world, table)}
@@ -336,8 +333,8 @@ def restore_table_to_point_in_time(world: RegionWorld, params: Params) -> Result
     if not earliest <= at_ms <= latest:
         raise InvalidRestoreTimeException(
             "Invalid restore time specified. RestoreDateTime must be between "
-            f"EarliestRestorableDateTime ({_epoch(earliest)}) and LatestRestorableDateTime "
-            f"({_epoch(latest)})"
+            f"EarliestRestorableDateTime ({epoch_seconds(earliest)}) and LatestRestorableDateTime "
+            f"({epoch_seconds(latest)})"
         )
     snapshot = TableSnapshot.of(table, recovery.items_at(table, at_ms))
     return _restore(world, params, snapshot, {"SourceTableArn": table.arn})

@@ -10,13 +10,10 @@ from ..backend.arns import index_arn
 from ..backend.table_updates import TableUpdate
 from ..backend.tables import IndexDefinition, KeySchema, Table, TableSettings
 from ..backend.world import RegionWorld
+from ..clock import epoch_seconds
 from ..errors import ResourceInUseException, ValidationException, invalid_parameters
 from . import global_tables, indexes, resource_policies, table_settings
 from .router import Params, Result, handles
-
-
-def _epoch(ms: int) -> float:
-    return ms / 1000
 
 
 def _key_schema(
@@ -203,7 +200,7 @@ def describe_table(world: RegionWorld, table: Table) -> dict[str, Any]:
         "TableName": table.name,
         "KeySchema": render_key_schema(table.key_schema),
         "TableStatus": table.status(now),
-        "CreationDateTime": _epoch(table.definition.created_ms),
+        "CreationDateTime": epoch_seconds(table.definition.created_ms),
         "ProvisionedThroughput": {
             "NumberOfDecreasesToday": 0,
             "ReadCapacityUnits": table.settings.read_capacity,
@@ -218,7 +215,7 @@ def describe_table(world: RegionWorld, table: Table) -> dict[str, Any]:
     if table.settings.billing_mode == "PAY_PER_REQUEST":
         description["BillingModeSummary"] = {
             "BillingMode": "PAY_PER_REQUEST",
-            "LastUpdateToPayPerRequestDateTime": _epoch(table.definition.created_ms),
+            "LastUpdateToPayPerRequestDateTime": epoch_seconds(table.definition.created_ms),
         }
     local = [
         _describe_index(world, table, i) for i in table.definition.indexes if i.kind == "LOCAL"

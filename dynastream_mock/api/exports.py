@@ -24,6 +24,7 @@ from typing import Any
 from ..backend import due
 from ..backend.exports import TableExport, export_arn, new_transfer_id
 from ..backend.world import RegionWorld
+from ..clock import epoch_seconds
 from ..errors import (
     ExportConflictException,
     ExportNotFoundException,
@@ -32,22 +33,9 @@ from ..errors import (
     TableNotFoundException,
     ValidationException,
 )
-from .outside import NoSuchBucket, ObjectStore, OutsideFinder
+from .outside import NoSuchBucket, ObjectStore, OutsideFinder, no_bucket_message
 from .router import Params, Result, handles, handles_outside
 from .transactions import request_fingerprint
-
-_NO_BUCKET = (
-    "The specified bucket does not exist (Service: Amazon S3; Status Code: 404; "
-    "Error Code: NoSuchBucket)"
-)
-_NO_S3 = (
-    "; dynastream_mock reaches S3 only through moto: start moto's mock_aws and create "
-    "the bucket there"
-)
-
-
-def _epoch(ms: int) -> float:
-    return ms / 1000
 
 
 def _iso(ms: int) -> str:
@@ -66,10 +54,10 @@ def _description(world: RegionWorld, export: TableExport) -> dict[str, Any]:
     described: dict[str, Any] = {
         "ExportArn": export.arn,
         "ExportStatus": status,
-        "StartTime": _epoch(export.started_ms),
+        "StartTime": epoch_seconds(export.started_ms),
         "TableArn": export.table_arn,
         "TableId": export.table_id,
-        "ExportTime": _epoch(export.export_time_ms),
+        "ExportTime": epoch_seconds(export.export_time_ms),
         "ClientToken": export.client_token,
         "S3Bucket": export.bucket,
         "S3SseAlgorithm": export.sse_algorithm or "AES256",
@@ -81,7 +69,7 @@ def _description(world: RegionWorld, export: TableExport) -> dict[str, Any]:
     if export.bucket_owner is not None:
         described["S3BucketOwner"] = export.bucket_owner
     if status != "IN_PROGRESS":
-        described["EndTime"] = _epoch(export.done_ms)
+        described["EndTime"] = epoch_seconds(export.done_ms)
         if export.failure_code is None:
             described["ExportManifest"] = export.manifest_key
             described["ItemCount"] = export.item_count
@@ -179,8 +167,8 @@ def export_table_to_point_in_time(
     earliest = recovery.earliest_ms(now)
     if not earliest <= at_ms <= now:
         raise InvalidExportTimeException(
-            f"Export time {_epoch(at_ms)} is outside the point in time recovery window of "
-            f"table '{table.name}' ({_epoch(earliest)} to {_epoch(now)})"
+            f"Export time {epoch_seconds(at_ms)} is outside the point in time recovery window of "
+            f"table '{table.name}' ({epoch_seconds(earliest)} to {epoch_seconds(now)})"
         )
     export_id = new_transfer_id(now)
     export = TableExport(
@@ -211,7 +199,7 @@ def export_table_to_point_in_time(
         _write(services.s3, export, [json.dumps({"Item": item}) for _, item, _ in snapshot])
     except NoSuchBucket:
         export.failure_code = "S3NoSuchBucket"
-        export.failure_message = _NO_BUCKET + ("" if services is not None else _NO_S3)
+        export.failure_message = no_bucket_message(services is not None)
         export.item_count = export.billed_size_bytes = 0
     world.exports[export.arn] = export
     return {"ExportDescription": _description(world, export)}

@@ -34,6 +34,7 @@ from ..backend.changes import change_item
 from ..backend.exports import TableImport, import_arn, new_transfer_id
 from ..backend.tables import Table
 from ..backend.world import RegionWorld
+from ..clock import epoch_seconds
 from ..errors import (
     AwsError,
     ImportConflictException,
@@ -43,26 +44,14 @@ from ..errors import (
 )
 from .dynamodb_tables import table_creation
 from .item_requests import check_item_size
-from .outside import NoSuchBucket, ObjectStore, OutsideFinder
+from .outside import NoSuchBucket, ObjectStore, OutsideFinder, no_bucket_message
 from .router import Params, Result, handles, handles_outside
 
-_NO_BUCKET = (
-    "The specified bucket does not exist (Service: Amazon S3; Status Code: 404; "
-    "Error Code: NoSuchBucket)"
-)
-_NO_S3 = (
-    "; dynastream_mock reaches S3 only through moto: start moto's mock_aws and create "
-    "the bucket there"
-)
 _BAD_ITEMS = "Some of the items failed validation checks and were not imported"
 
 
 class _BadRecord(Exception):
     """A record of an import object that cannot become an item of the table."""
-
-
-def _epoch(ms: int) -> float:
-    return ms / 1000
 
 
 def _log_group_arn(world: RegionWorld) -> str:
@@ -86,7 +75,7 @@ def _description(world: RegionWorld, record: TableImport) -> dict[str, Any]:
         "InputFormat": record.input_format,
         "InputCompressionType": record.compression,
         "TableCreationParameters": record.creation_parameters,
-        "StartTime": _epoch(record.started_ms),
+        "StartTime": epoch_seconds(record.started_ms),
         "ProcessedItemCount": 0,
         "ImportedItemCount": 0,
     }
@@ -94,7 +83,7 @@ def _description(world: RegionWorld, record: TableImport) -> dict[str, Any]:
         described["InputFormatOptions"] = record.input_format_options
     if status != "IN_PROGRESS":
         # The counters appear only once the import has ended (measured on AWS).
-        described["EndTime"] = _epoch(record.done_ms)
+        described["EndTime"] = epoch_seconds(record.done_ms)
         described["ErrorCount"] = record.error_count
         described["ProcessedItemCount"] = record.processed_item_count
         described["ImportedItemCount"] = record.imported_item_count
@@ -182,42 +171,43 @@ def import_table(world: RegionWorld, params: Params, outside: OutsideFinder) -> 
     try:
         if services is None:
             raise NoSuchBucket(source["S3Bucket"])
-        objects = _read_objects(services.s3, source, compression)
+        objects = _read_objects(services.s3, source)
     except NoSuchBucket:
         record.failure_code = "S3NoSuchBucket"
-        record.failure_message = _NO_BUCKET + ("" if services is not None else _NO_S3)
+        record.failure_message = no_bucket_message(services is not None)
     else:
         _load(world, creation.create(world, table_id=record.table_id), record, objects)
     world.imports[record.arn] = record
     return {"ImportTableDescription": _description(world, record)}
 
 
-def _read_objects(store: ObjectStore, source: Params, compression: str) -> list[bytes]:
+def _read_objects(store: ObjectStore, source: Params) -> list[bytes]:
     bucket = source["S3Bucket"]
     chosen = [
         key for key in store.list_keys(bucket, source.get("S3KeyPrefix") or "") if key[-1:] != "/"
     ]
-    bodies = [store.get_object(bucket, key) for key in chosen]
-    if compression == "GZIP":
-        return [_gunzip(body) for body in bodies]
-    return bodies
+    return [store.get_object(bucket, key) for key in chosen]
 
 
 def _gunzip(body: bytes) -> bytes:
     try:
         return gzip.decompress(body)
-    except (OSError, EOFError, zlib.error):
-        # Not gzip after all: let the record parser count it as one bad record.
-        return b"\0"
+    except (OSError, EOFError, zlib.error) as error:
+        raise _BadRecord() from error  # not gzip after all: the object's one error
 
 
 def _load(world: RegionWorld, table: Table, record: TableImport, objects: list[bytes]) -> None:
     for body in objects:
-        record.processed_size_bytes += len(body)
-        records = (
-            _csv_items(body, record, table) if record.input_format == "CSV" else _json_items(body)
-        )
         try:
+            if record.compression == "GZIP":
+                body = _gunzip(body)
+            # Counted uncompressed (measured on AWS).
+            record.processed_size_bytes += len(body)
+            records = (
+                _csv_items(body, record, table)
+                if record.input_format == "CSV"
+                else _json_items(body)
+            )
             for raw in records:
                 item, size = _checked_item(table, raw)
                 change_item(world, table, keys.key_of_item(table.key_schema, item), item, size)

@@ -359,6 +359,11 @@ def _plan_change(
     _existing_global(table, name, kind.lower())
     if kind == "Delete":
         return IndexDeletion(name)
+    if action.get("WarmThroughput") is not None:
+        raise ValidationException(
+            "dynastream_mock does not support WarmThroughput in a GlobalSecondaryIndexUpdates "
+            "Update yet; give it when the index is created"
+        )
     throughput = action.get("ProvisionedThroughput")
     if billing_mode == "PAY_PER_REQUEST":
         if throughput is not None:

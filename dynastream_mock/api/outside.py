@@ -20,6 +20,22 @@ class NoSuchBucket(Exception):
     """The bucket an object store was asked about does not exist."""
 
 
+_NO_BUCKET = (
+    "The specified bucket does not exist (Service: Amazon S3; Status Code: 404; "
+    "Error Code: NoSuchBucket)"
+)
+_NO_S3 = (
+    "; dynastream_mock reaches S3 only through moto: start moto's mock_aws and create "
+    "the bucket there"
+)
+
+
+def no_bucket_message(reached_s3: bool) -> str:
+    """The FailureMessage of an export or import whose bucket is missing (AWS's text, and
+    how to reach moto's S3 when there was none to ask)."""
+    return _NO_BUCKET if reached_s3 else _NO_BUCKET + _NO_S3
+
+
 class ObjectStore(Protocol):
     """Objects in buckets, as S3 keeps them."""
 

@@ -359,3 +359,18 @@ def test_describe_import_not_found_and_malformed_arn() -> None:
         with pytest.raises(ClientError) as malformed:
             ddb.describe_import(ImportArn="arn:aws:dynamodb:us-east-1:123456789012:nothing-here")
         assert malformed.value.response["Error"]["Code"] == "ValidationException"
+
+
+def test_gzip_import_counts_uncompressed_bytes_and_an_object_not_gzip_as_one_error(
+    s3_world: Any,
+) -> None:
+    _, ddb, s3 = s3_world
+    body = (_line("a", 1) + "\n").encode()
+    s3.put_object(Bucket="imports", Key="1.json.gz", Body=gzip.compress(body))
+    s3.put_object(Bucket="imports", Key="2.json", Body=body)
+    started = _import(ddb, InputCompressionType="GZIP")
+    described = ddb.describe_import(ImportArn=started["ImportArn"])["ImportTableDescription"]
+    assert described["ProcessedSizeBytes"] == len(body)
+    assert (described["ImportedItemCount"], described["ErrorCount"]) == (1, 1)
+    assert described["FailureCode"] == "ItemValidationError"
+    assert _scan_keys(ddb) == [("a", "1")]

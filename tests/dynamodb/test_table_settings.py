@@ -391,3 +391,25 @@ def test_on_demand_warm_throughput_below_the_initial_one_is_refused(
         _on_demand_table(ddb, **extra)
     assert raised.value.response["Error"]["Message"] == message
     assert ddb.list_tables()["TableNames"] == []
+
+
+def test_warm_throughput_of_an_existing_gsi_is_refused_not_ignored(ddb: Any) -> None:
+    gsi = {
+        "IndexName": "by-g",
+        "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+        "Projection": {"ProjectionType": "ALL"},
+    }
+    _on_demand_table(ddb, GlobalSecondaryIndexes=[gsi])
+    with pytest.raises(ClientError) as raised:
+        ddb.update_table(
+            TableName="Warm",
+            GlobalSecondaryIndexUpdates=[
+                {"Update": {"IndexName": "by-g", "WarmThroughput": {"ReadUnitsPerSecond": 20000}}}
+            ],
+        )
+    assert raised.value.response["Error"]["Message"] == (
+        "dynastream_mock does not support WarmThroughput in a GlobalSecondaryIndexUpdates "
+        "Update yet; give it when the index is created"
+    )
+    index = ddb.describe_table(TableName="Warm")["Table"]["GlobalSecondaryIndexes"][0]
+    assert index["WarmThroughput"] == _warm(12000, 4000)
