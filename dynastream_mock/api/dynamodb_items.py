@@ -25,6 +25,7 @@ from ..errors import ConditionalCheckFailedException, ValidationException, inval
 from . import legacy
 from .item_requests import (
     Placeholders,
+    add_collection_metrics,
     add_consumed,
     check_expression_params,
     check_item_size,
@@ -87,10 +88,12 @@ def put_item(world: RegionWorld, params: Params) -> Result:
     old = table.items.get(key)
     old_size = table.items.size_of(key)
     check_condition(condition, old, params)
+    table.check_item_collection(key, item, size)
     change_item(world, table, key, item, size)
     result: Result = {}
     if return_values == "ALL_OLD" and old is not None:
         result["Attributes"] = old
+    add_collection_metrics(result, params, table, key, item)
     return add_consumed(result, params, table.name, write_units(size, old_size))
 
 
@@ -117,7 +120,7 @@ def delete_item(world: RegionWorld, params: Params) -> Result:
     condition, parsed = write_condition(params, placeholders)
     check_placeholders(placeholders.names, placeholders.values, parsed)
     table = world.table_for_items(params["TableName"])
-    _, key = normalize_key(table, params["Key"])
+    key_item, key = normalize_key(table, params["Key"])
     old = table.items.get(key)
     old_size = table.items.size_of(key)
     check_condition(condition, old, params)
@@ -125,6 +128,7 @@ def delete_item(world: RegionWorld, params: Params) -> Result:
     result: Result = {}
     if return_values == "ALL_OLD" and old is not None:
         result["Attributes"] = old
+    add_collection_metrics(result, params, table, key, key_item)
     return add_consumed(result, params, table.name, write_units(old_size))
 
 
@@ -168,17 +172,20 @@ def update_item(world: RegionWorld, params: Params) -> Result:
     if update is not None:
         new = _upsert(update, old, key_item)
         if new is None:
-            return add_consumed({}, params, table.name, write_units(0))
+            result = add_collection_metrics({}, params, table, key, key_item)
+            return add_consumed(result, params, table.name, write_units(0))
     else:
         # No actions: a missing item is still created from its key (AWS's upsert).
         new = dict(old if old is not None else key_item)
     size = check_item_size(new, "Item size to update has exceeded the maximum allowed size")
     table.check_index_keys(new, by_update=True)
+    table.check_item_collection(key, new, size)
     change_item(world, table, key, new, size)
-    result: Result = {}
+    result = {}
     attributes = _returned_attributes(return_values, old, new, targets)
     if attributes:
         result["Attributes"] = attributes
+    add_collection_metrics(result, params, table, key, key_item)
     return add_consumed(result, params, table.name, write_units(size, old_size))
 
 

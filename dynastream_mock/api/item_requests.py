@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -22,7 +22,7 @@ from ..backend.expressions import (
     validate_expression_names,
     validate_expression_values,
 )
-from ..backend.items import KeyTuple
+from ..backend.items import KeyPart, KeyTuple
 from ..backend.tables import Table
 from ..backend.world import RegionWorld
 from ..errors import EnvelopedValidationException, ValidationException, invalid_parameters
@@ -204,3 +204,52 @@ def merge_capacities(params: Params, per_table: Mapping[str, float]) -> list[dic
         for name, units in per_table.items()
         if (capacity := consumed(params, name, units)) is not None
     ]
+
+
+# -- item collection metrics --------------------------------------------------------------
+
+BYTES_PER_GB: Final = 1024**3
+
+
+def wants_collection_metrics(params: Params, table: Table) -> bool:
+    """Whether the answer carries ItemCollectionMetrics: asked for, on a table with LSIs."""
+    return params.get("ReturnItemCollectionMetrics") == "SIZE" and bool(table.local_index_stores)
+
+
+def collection_metrics(table: Table, key: KeyTuple, key_item: values.Item) -> dict[str, Any]:
+    """One ItemCollectionMetrics: the partition key and its collection's size band in GB.
+
+    AWS promises only an estimate between two bounds; ours is the whole gigabyte the
+    collection's exact size falls in.
+    """
+    low = float(table.item_collection_bytes(key[0]) // BYTES_PER_GB)
+    hash_name = table.key_schema.hash_name
+    return {
+        "ItemCollectionKey": {hash_name: key_item[hash_name]},
+        "SizeEstimateRangeGB": [low, low + 1.0],
+    }
+
+
+def add_collection_metrics(
+    result: Result, params: Params, table: Table, key: KeyTuple, key_item: values.Item
+) -> Result:
+    if wants_collection_metrics(params, table):
+        result["ItemCollectionMetrics"] = collection_metrics(table, key, key_item)
+    return result
+
+
+def collection_metrics_per_table(
+    params: Params, writes: Iterable[tuple[str, Table, KeyTuple, values.Item]]
+) -> dict[str, list[dict[str, Any]]] | None:
+    """Batches and transactions: per table (as the request named it), one ItemCollectionMetrics
+    per item collection written, in the order first written; None when there are none."""
+    per_table: dict[str, dict[KeyPart, dict[str, Any]]] = {}
+    for name, table, key, key_item in writes:
+        if not wants_collection_metrics(params, table):
+            continue
+        seen = per_table.setdefault(name, {})
+        if key[0] not in seen:
+            seen[key[0]] = collection_metrics(table, key, key_item)
+    if not per_table:
+        return None
+    return {name: list(metrics.values()) for name, metrics in per_table.items()}

@@ -19,6 +19,7 @@ from ..errors import ValidationException
 from .item_requests import (
     check_expression_params,
     check_item_size,
+    collection_metrics_per_table,
     merge_capacities,
     projection_paths,
     read_units,
@@ -38,8 +39,9 @@ _NOT_ONE_REQUEST = (
     "must contain exactly one of the supported datatypes"
 )
 
-#: (table, key, new item or None for a delete, new item size)
-_Write = tuple[Table, KeyTuple, "values.Item | None", int]
+#: (table as the request names it, table, key, key attributes, new item or None for a
+#: delete, new item size)
+_Write = tuple[str, Table, KeyTuple, "values.Item", "values.Item | None", int]
 
 
 def _key_part_of(table: Table, item: Mapping[str, Any]) -> dict[str, Any]:
@@ -79,15 +81,17 @@ def batch_write_item(world: RegionWorld, params: Params) -> Result:
                 item, size = entry
                 key = keys.key_of_key(table.key_schema, _key_part_of(table, item))
                 table.check_index_keys(item)
-                writes.append((table, key, item, size))
+                writes.append((name, table, key, item, item, size))
             else:
                 key = keys.key_of_key(table.key_schema, entry)
-                writes.append((table, key, None, 0))
+                writes.append((name, table, key, entry, None, 0))
             if key in seen:
                 raise ValidationException(_DUPLICATES)
             seen.add(key)
+    for _, table, key, _, new_item, size in writes:
+        table.check_item_collection(key, new_item, size)
     units: dict[str, float] = {}
-    for table, key, new_item, size in writes:
+    for _, table, key, _, new_item, size in writes:
         old_size = table.items.size_of(key)
         change_item(world, table, key, new_item, size)
         units[table.name] = units.get(table.name, 0.0) + write_units(size, old_size)
@@ -95,6 +99,11 @@ def batch_write_item(world: RegionWorld, params: Params) -> Result:
     capacities = merge_capacities(params, units)
     if capacities is not None:
         result["ConsumedCapacity"] = capacities
+    metrics = collection_metrics_per_table(
+        params, ((name, table, key, key_item) for name, table, key, key_item, _, _ in writes)
+    )
+    if metrics is not None:
+        result["ItemCollectionMetrics"] = metrics
     return result
 
 

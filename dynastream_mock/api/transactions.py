@@ -28,7 +28,11 @@ from ..backend.expressions import (
 from ..backend.items import KeyTuple
 from ..backend.tables import Table
 from ..backend.world import RegionWorld
-from ..errors import TransactionCanceledException, ValidationException
+from ..errors import (
+    ItemCollectionSizeLimitExceededException,
+    TransactionCanceledException,
+    ValidationException,
+)
 from .dynamodb_items import (
     CONDITION_FAILED,
     check_key_not_updated,
@@ -38,6 +42,7 @@ from .dynamodb_items import (
 from .item_requests import (
     check_expression_params,
     check_item_size,
+    collection_metrics_per_table,
     merge_capacities,
     normalize_key,
     projection_paths,
@@ -162,6 +167,10 @@ def _evaluate(action: _Action) -> dict[str, Any]:
             table.check_index_keys(new, by_update=True, types=False)
             table.check_index_keys(new, empties=False)
             action.new = new
+        if action.new is not None:
+            table.check_item_collection(key, action.new, action.size)
+    except ItemCollectionSizeLimitExceededException as error:
+        return {"Code": "ItemCollectionSizeLimitExceeded", "Message": error.message}
     except ValidationException as error:
         if error.message.startswith("One or more parameter values are not valid"):
             raise
@@ -205,7 +214,9 @@ def transact_write_items(world: RegionWorld, params: Params) -> Result:
     now = world.now_ms()
     if token is not None and not mistyped and ledger.lookup(token, fingerprint, now):
         # A replay changes nothing; it reports the reads it made (API reference).
-        return _with_capacity({}, params, actions, replay=True)
+        return _with_collection_metrics(
+            _with_capacity({}, params, actions, replay=True), params, actions
+        )
     reasons = [
         mistyped[position] if position in mistyped else _evaluate(action)
         for position, action in enumerate(actions)
@@ -225,6 +236,20 @@ def transact_write_items(world: RegionWorld, params: Params) -> Result:
             change_item(world, action.table, action.key, None)
     if token is not None:
         ledger.record(token, fingerprint, world.now_ms())
+    return _with_collection_metrics(result, params, actions)
+
+
+def _with_collection_metrics(result: Result, params: Params, actions: list[_Action]) -> Result:
+    writes = []
+    for action in actions:
+        if action.kind == "ConditionCheck":
+            continue
+        assert action.table is not None and action.key is not None
+        assert action.key_item is not None
+        writes.append((action.request["TableName"], action.table, action.key, action.key_item))
+    metrics = collection_metrics_per_table(params, writes)
+    if metrics is not None:
+        result["ItemCollectionMetrics"] = metrics
     return result
 
 

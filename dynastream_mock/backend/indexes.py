@@ -55,6 +55,8 @@ class IndexStore:
     _partitions: dict[KeyPart, list[Position]] = field(default_factory=dict)
     _partition_hashes: dict[KeyPart, int] = field(default_factory=dict)
     _scan_order: list[ScanPosition] | None = None
+    #: Bytes of the entries per index partition key (an LSI's part of item collections).
+    _partition_bytes: dict[KeyPart, int] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -103,6 +105,16 @@ class IndexStore:
             names = names + self.definition.non_key_attributes
         return {name: item[name] for name in names if name in item}
 
+    def entry_size(self, item: Item | None) -> int:
+        """The bytes ``item``'s entry takes in this index (0 when it is not indexed)."""
+        if item is None or self.index_key(item) is None:
+            return 0
+        return values.item_size(self.project(item))
+
+    def partition_bytes(self, hash_key: KeyPart) -> int:
+        """The bytes of the entries under one index partition key."""
+        return self._partition_bytes.get(hash_key, 0)
+
     # -- maintenance (called by Table.write only) -----------------------------------------
 
     def apply(self, key: KeyTuple, new_item: Item | None) -> None:
@@ -120,6 +132,7 @@ class IndexStore:
         self.entries[key] = (hash_key, position, projected)
         self.sizes[key] = size
         self.size_bytes += size
+        self._partition_bytes[hash_key] = self._partition_bytes.get(hash_key, 0) + size
         insort(self._partitions.setdefault(hash_key, []), position)
         if hash_key not in self._partition_hashes:
             self._partition_hashes[hash_key] = self.partition_hash_of_item(new_item)
@@ -127,7 +140,13 @@ class IndexStore:
 
     def _remove(self, key: KeyTuple, hash_key: KeyPart, position: Position) -> None:
         del self.entries[key]
-        self.size_bytes -= self.sizes.pop(key)
+        size = self.sizes.pop(key)
+        self.size_bytes -= size
+        left = self._partition_bytes[hash_key] - size
+        if left:
+            self._partition_bytes[hash_key] = left
+        else:
+            del self._partition_bytes[hash_key]
         positions = self._partitions[hash_key]
         del positions[bisect_left(positions, position)]
         if not positions:

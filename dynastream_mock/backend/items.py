@@ -31,6 +31,7 @@ class ItemStore:
     __slots__ = (
         "_hash_name",
         "_items",
+        "_partition_bytes",
         "_scan",
         "_sizes",
         "_sort_keys",
@@ -39,7 +40,9 @@ class ItemStore:
         "size_bytes",
     )
 
-    def __init__(self, hash_name: str, *, sorted_partitions: bool) -> None:
+    def __init__(
+        self, hash_name: str, *, sorted_partitions: bool, track_partition_bytes: bool = False
+    ) -> None:
         self._items: dict[KeyTuple, Item] = {}
         #: The item under a key, or None (the dict's own ``get``: the hottest read).
         self.get: Callable[[KeyTuple], Item | None] = self._items.get
@@ -49,6 +52,8 @@ class ItemStore:
         self._sorted = sorted_partitions
         self._sort_keys: dict[KeyPart, list[KeyPart]] = {}
         self._scan: list[KeyTuple] | None = None
+        #: Bytes stored per partition key: only tables with LSIs need it (item collections).
+        self._partition_bytes: dict[KeyPart, int] | None = {} if track_partition_bytes else None
 
     def __len__(self) -> int:
         return len(self._items)
@@ -63,6 +68,11 @@ class ItemStore:
         """The stored size of the item under ``key`` (0 when there is none)."""
         return self._sizes.get(key, 0)
 
+    def partition_bytes(self, hash_key: KeyPart) -> int:
+        """The bytes stored under one partition key (a store tracking them only)."""
+        assert self._partition_bytes is not None, "partition bytes are not tracked"
+        return self._partition_bytes.get(hash_key, 0)
+
     def entries(self) -> Iterator[tuple[KeyTuple, Item]]:
         """Every (key, item) pair, in no promised order."""
         return iter(self._items.items())
@@ -76,13 +86,23 @@ class ItemStore:
         if key not in self._items:
             self._remember_key(key)
         self._items[key] = item
-        self.size_bytes += size - self._sizes.get(key, 0)
+        growth = size - self._sizes.get(key, 0)
+        self.size_bytes += growth
         self._sizes[key] = size
+        if self._partition_bytes is not None:
+            self._partition_bytes[key[0]] = self._partition_bytes.get(key[0], 0) + growth
 
     def remove(self, key: KeyTuple) -> None:
         del self._items[key]
-        self.size_bytes -= self._sizes.pop(key)
+        size = self._sizes.pop(key)
+        self.size_bytes -= size
         self._forget_key(key)
+        if self._partition_bytes is not None:
+            left = self._partition_bytes[key[0]] - size
+            if left:
+                self._partition_bytes[key[0]] = left
+            else:
+                del self._partition_bytes[key[0]]
 
     # -- ordered reads --------------------------------------------------------------------
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
+from ..errors import ItemCollectionSizeLimitExceededException
 from . import keys
 from .indexes import IndexStore
-from .items import ItemStore, KeyTuple
+from .items import ItemStore, KeyPart, KeyTuple
 from .shards import Item
 from .streams import Stream
 from .ttl import TimeToLive
@@ -17,6 +18,13 @@ if TYPE_CHECKING:
 
 #: (attribute name, declared type) of one key attribute.
 TypedName = tuple[str, str]
+
+
+#: An item collection (a partition key's items plus their LSI entries) stops growing here
+#: (Developer Guide, "Item collection size limit").
+ITEM_COLLECTION_LIMIT_BYTES: Final = 10 * 1024**3
+#: The CancellationReasons message of the same limit (API reference, TransactWriteItems).
+COLLECTION_TOO_LARGE: Final = "Collection size exceeded."
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,20 +170,53 @@ class Table:
     name: str = field(init=False)
     arn: str = field(init=False)
     key_schema: KeySchema = field(init=False)
+    #: The LSIs' stores: with them, each partition key's items form a bounded item collection.
+    local_index_stores: tuple[IndexStore, ...] = field(init=False)
 
     def __post_init__(self) -> None:
         self.name = self.definition.name
         self.arn = self.definition.arn
         self.key_schema = self.definition.key_schema
         schema = self.definition.key_schema
-        self.items = ItemStore(schema.hash_name, sorted_partitions=schema.range_name is not None)
+        # LSIs are fixed at creation, so whether item collections are measured is too.
+        measured = any(index.kind == "LOCAL" for index in self.definition.indexes)
+        self.items = ItemStore(
+            schema.hash_name,
+            sorted_partitions=schema.range_name is not None,
+            track_partition_bytes=measured,
+        )
         for index in self.definition.indexes:
             self.index_stores[index.name] = IndexStore(index, schema)
+        self.local_index_stores = tuple(
+            store for store in self.index_stores.values() if not store.is_global
+        )
 
     def status(self, now_ms: int) -> str:
         if self.deleting_at_ms is not None:
             return "DELETING"
         return self.status_while_pending if now_ms < self.active_at_ms else "ACTIVE"
+
+    # -- item collections -----------------------------------------------------------------
+
+    def item_collection_bytes(self, hash_key: KeyPart) -> int:
+        """The size of one item collection: its items plus their entries in every LSI."""
+        return self.items.partition_bytes(hash_key) + sum(
+            store.partition_bytes(hash_key) for store in self.local_index_stores
+        )
+
+    def check_item_collection(self, key: KeyTuple, new_item: Item | None, new_size: int) -> None:
+        """Refuse a write that would grow an item collection past its limit.
+
+        Only tables with LSIs have the limit; a write that shrinks or keeps a collection's
+        size is allowed even above it (Developer Guide, "Item collection size limit").
+        """
+        if not self.local_index_stores:
+            return
+        growth = new_size - self.items.size_of(key)
+        for store in self.local_index_stores:
+            growth += store.entry_size(new_item) - store.sizes.get(key, 0)
+        if growth > 0 and self.item_collection_bytes(key[0]) + growth > ITEM_COLLECTION_LIMIT_BYTES:
+            raise ItemCollectionSizeLimitExceededException(COLLECTION_TOO_LARGE)
 
     # -- keys -----------------------------------------------------------------------------
 

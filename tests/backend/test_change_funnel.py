@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 
+from dynastream_mock.backend import values
 from dynastream_mock.backend.changes import change_item
 from dynastream_mock.backend.items import ItemStore
 from dynastream_mock.backend.table_updates import (
@@ -120,3 +122,30 @@ def test_the_item_store_keeps_sort_order_and_sizes() -> None:
     store.remove(("p", "b"))
     assert [i["s"]["S"] for i in store.partition_items("p")] == ["a", "c"]
     assert store.size_bytes == 20 and store.size_of(("p", "b")) == 0
+
+
+def test_item_collection_bytes_follow_every_change_of_items_and_local_entries() -> None:
+    clock = Clock()
+    clock.freeze()
+    world = RegionWorld("123456789012", "eu-west-1", build_settings({}), clock)
+    schema = KeySchema("id", "S", "at", "N")
+    by_tag = IndexDefinition("ByTag", "LOCAL", KeySchema("id", "S", "tag", "S"), "KEYS_ONLY")
+    table = world.create_table(
+        "Events",
+        schema,
+        {"id": "S", "at": "N", "tag": "S"},
+        (by_tag,),
+        TableSettings("PAY_PER_REQUEST", 0, 0),
+        None,
+    )
+    tagged = {"id": {"S": "u1"}, "at": {"N": "1"}, "tag": {"S": "t"}, "note": {"S": "x" * 50}}
+    untagged = {"id": {"S": "u1"}, "at": {"N": "2"}}
+    entry = {name: tagged[name] for name in ("id", "at", "tag")}
+    change_item(world, table, ("u1", Decimal(1)), tagged, values.item_size(tagged))
+    change_item(world, table, ("u1", Decimal(2)), untagged, values.item_size(untagged))
+    expected = values.item_size(tagged) + values.item_size(entry) + values.item_size(untagged)
+    assert table.item_collection_bytes("u1") == expected
+    assert table.item_collection_bytes("u2") == 0
+    change_item(world, table, ("u1", Decimal(1)), None)
+    change_item(world, table, ("u1", Decimal(2)), None)
+    assert table.item_collection_bytes("u1") == 0

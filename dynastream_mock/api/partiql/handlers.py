@@ -14,6 +14,7 @@ from ...errors import (
     AwsError,
     ConditionalCheckFailedException,
     DuplicateItemException,
+    ItemCollectionSizeLimitExceededException,
     ResourceNotFoundException,
     TransactionCanceledException,
     ValidationException,
@@ -39,6 +40,7 @@ from .statements import (
 _BATCH_CODES: Final = {
     "ConditionalCheckFailedException": "ConditionalCheckFailed",
     "DuplicateItemException": "DuplicateItem",
+    "ItemCollectionSizeLimitExceededException": "ItemCollectionSizeLimitExceeded",
     "ResourceNotFoundException": "ResourceNotFound",
     "ValidationException": "ValidationError",
 }
@@ -183,6 +185,7 @@ def batch_execute_statement(world: RegionWorld, params: Params) -> Result:
             ValidationException,
             ConditionalCheckFailedException,
             DuplicateItemException,
+            ItemCollectionSizeLimitExceededException,
         ) as error:
             responses.append(_batch_error(error, name))
             continue
@@ -304,6 +307,8 @@ def execute_transaction(world: RegionWorld, params: Params) -> Result:
                     reason["Item"] = error.extra["Item"]
             except DuplicateItemException:
                 reason = {"Code": "ValidationError", "Message": DUPLICATE_ITEM}
+            except ItemCollectionSizeLimitExceededException as error:
+                reason = {"Code": "ItemCollectionSizeLimitExceeded", "Message": error.message}
             except ValidationException as error:
                 if error is not plan.deferred and not error.message.startswith(INVALID_PARAMETERS):
                     raise

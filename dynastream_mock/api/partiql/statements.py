@@ -510,7 +510,9 @@ def evaluate_write(plan: Plan, wants_old: bool) -> WriteOutcome:
         if old is not None:
             raise DuplicateItemException(DUPLICATE_ITEM)
         assert plan.item is not None
-        return WriteOutcome(None, plan.item, values.item_size(plan.item), None)
+        size = values.item_size(plan.item)
+        table.check_item_collection(key, plan.item, size)
+        return WriteOutcome(None, plan.item, size, None)
     condition_holds = plan.condition is None or (old is not None and plan.condition.evaluate(old))
     if isinstance(statement, pq.Delete):
         # Deleting an item that is not there succeeds with nothing deleted (AWS's "PartiQL
@@ -526,6 +528,7 @@ def evaluate_write(plan: Plan, wants_old: bool) -> WriteOutcome:
     new = plan.update.apply(old)
     size = check_item_size(new, _UPDATE_TOO_BIG)
     table.check_index_keys(new, by_update=True)
+    table.check_item_collection(key, new, size)
     return WriteOutcome(old, new, size, _returned(statement.returning, plan, old, new))
 
 
